@@ -1,0 +1,30 @@
+/** What the browser offers for running models, as seen from inside a worker. */
+export interface DeviceReport {
+  webgpu: WebGpuReport;
+  crossOriginIsolated: boolean;
+  hardwareConcurrency: number;
+  storage: StorageReport;
+  userAgent: string;
+}
+
+export type WebGpuReport =
+  | {
+      available: true;
+      vendor: string;
+      architecture: string;
+      description: string;
+      shaderF16: boolean;
+      features: string[];
+      limits: {
+        maxBufferSize: number;
+        maxStorageBufferBindingSize: number;
+        maxComputeWorkgroupStorageSize: number;
+      };
+    }
+  | { available: false; reason: string };
+
+export interface StorageReport {
+  usage: number | null;
+  quota: number | null;
+  persisted: boolean | null;
+}

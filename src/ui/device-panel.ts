@@ -1,0 +1,103 @@
+import { css, html, LitElement, nothing } from 'lit';
+import type { DeviceReport } from '../engines/device/report.ts';
+import { formatBytes } from './format.ts';
+
+/** Shows what the device offers: WebGPU adapter, limits, isolation, threads, storage. */
+export class DevicePanel extends LitElement {
+  static override properties = { report: { attribute: false }, error: {} };
+  declare report: DeviceReport | undefined;
+  declare error: string;
+
+  constructor() {
+    super();
+    this.error = '';
+  }
+
+  static override styles = css`
+    :host {
+      display: block;
+      border: 1px solid #8884;
+      border-radius: 8px;
+      padding: 1rem;
+    }
+    h2 {
+      margin: 0 0 0.5rem;
+      font-size: 1.1rem;
+    }
+    dl {
+      display: grid;
+      grid-template-columns: max-content 1fr;
+      gap: 0.25rem 1rem;
+      margin: 0;
+    }
+    dt {
+      font-weight: 600;
+    }
+    dd {
+      margin: 0;
+      font-family: ui-monospace, monospace;
+    }
+    .ok {
+      color: #2a7a2a;
+    }
+    .bad {
+      color: #b23a3a;
+    }
+  `;
+
+  override render() {
+    if (this.error)
+      return html`<h2>Device</h2>
+        <p class="bad" role="alert">${this.error}</p>`;
+    const report = this.report;
+    if (!report)
+      return html`<h2>Device</h2>
+        <p>Probing…</p>`;
+    const gpu = report.webgpu;
+    return html`
+      <h2>Device</h2>
+      <dl data-testid="device-report">
+        <dt>WebGPU</dt>
+        <dd data-field="webgpu" class=${gpu.available ? 'ok' : 'bad'}>
+          ${gpu.available ? `${gpu.vendor || 'unknown vendor'} / ${gpu.architecture || 'unknown architecture'}` : gpu.reason}
+        </dd>
+        ${
+          gpu.available
+            ? html`
+                <dt>shader-f16</dt>
+                <dd data-field="shader-f16">${gpu.shaderF16 ? 'yes' : 'no'}</dd>
+                <dt>maxBufferSize</dt>
+                <dd data-field="max-buffer">${formatBytes(gpu.limits.maxBufferSize)}</dd>
+                <dt>maxStorageBufferBindingSize</dt>
+                <dd data-field="max-storage-binding">
+                  ${formatBytes(gpu.limits.maxStorageBufferBindingSize)}
+                </dd>
+              `
+            : nothing
+        }
+        <dt>Cross-origin isolated</dt>
+        <dd data-field="isolated" class=${report.crossOriginIsolated ? 'ok' : 'bad'}>
+          ${report.crossOriginIsolated ? 'yes (multi-threaded WASM available)' : 'no (WASM runs on one thread)'}
+        </dd>
+        <dt>CPU threads</dt>
+        <dd data-field="threads">${report.hardwareConcurrency}</dd>
+        <dt>Storage</dt>
+        <dd data-field="storage">
+          ${formatBytes(report.storage.usage)} used of ${formatBytes(report.storage.quota)}
+        </dd>
+        <dt>Persistent storage</dt>
+        <dd data-field="persisted">
+          ${report.storage.persisted === null ? 'unknown' : report.storage.persisted ? 'granted' : 'not granted (the browser may evict data)'}
+        </dd>
+      </dl>
+    `;
+  }
+}
+
+customElements.define('hearth-device-panel', DevicePanel);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hearth-device-panel': DevicePanel;
+  }
+}

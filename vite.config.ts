@@ -1,0 +1,22 @@
+import { defineConfig } from 'vite';
+
+/**
+ * Cross-origin isolation (COOP + COEP) is what lets onnxruntime-web run multi-threaded WASM
+ * (SharedArrayBuffer). CORP cross-origin lets other sites embed these files (the web component).
+ * Production hosts must send the same three headers; see README "Hosting".
+ */
+export const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'cross-origin',
+} as const;
+
+const host = process.env.HEARTH_HOST ?? '127.0.0.1';
+
+export default defineConfig({
+  server: { host, port: Number(process.env.PORT_APP ?? 5173), headers: isolationHeaders },
+  preview: { host, port: Number(process.env.PORT_APP ?? 4173), headers: isolationHeaders },
+  worker: { format: 'es' },
+  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  build: { target: 'es2022', sourcemap: true },
+});

@@ -1,0 +1,4 @@
+import { exposeApi } from '../src/core/rpc/index.ts';
+import { ProbeService } from '../src/engines/device/probe-service.ts';
+
+exposeApi(new ProbeService());
