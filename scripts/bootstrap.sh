@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(chromium)
+apt_packages=(chromium python3-torch python3-onnx python3-numpy libopenblas0-pthread slurm-wlm slurmctld slurmd slurm-client munge slurmrestd)
 
 missing=()
 for package in "${apt_packages[@]}"; do

@@ -1,0 +1,53 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createServer, type ViteDevServer } from 'vite';
+import { chromiumArgs, chromiumExecutable } from '../../tests/e2e/chromium.ts';
+
+export interface BenchBrowser {
+  browser: Browser;
+  server: ViteDevServer;
+  baseUrl: string;
+  /** Opens a page under the dev server and waits for `globalThis.harness`. */
+  open(path: string): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the project's own Vite dev server (same headers as the app: cross-origin isolated, so
+ * multi-threaded WASM works) and a headless Chromium with the WebGPU/SwiftShader flags.
+ * Extra static roots (such as bench/.models) are served by the dev server because they sit in the repo.
+ */
+export async function startBenchBrowser(
+  port = Number(process.env.BENCH_PORT ?? 5301),
+): Promise<BenchBrowser> {
+  const server = await createServer({ server: { port, strictPort: true }, logLevel: 'warn' });
+  await server.listen();
+  const baseUrl = `http://127.0.0.1:${port}`;
+  const browser = await chromium.launch({
+    executablePath: chromiumExecutable(),
+    args: chromiumArgs,
+    headless: true,
+  });
+  return {
+    browser,
+    server,
+    baseUrl,
+    async open(path: string) {
+      const page = await browser.newPage();
+      page.on('console', (message) => {
+        if (message.type() === 'error') console.error(`[page] ${message.text()}`);
+      });
+      await page.goto(`${baseUrl}${path}`);
+      await page.waitForFunction(() => 'harness' in globalThis, undefined, { timeout: 120_000 });
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await server.close();
+    },
+  };
+}
+
+/** Prints one benchmark result as one JSON line, the format every bench script uses. */
+export function printResult(result: Record<string, string | number | boolean>): void {
+  console.log(JSON.stringify(result));
+}

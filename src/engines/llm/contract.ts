@@ -1,0 +1,127 @@
+import type { LongOperationOptions } from '../../core/progress.ts';
+
+/* OpenAI chat-completions shapes, so code written for OpenAI's client reads the same here. */
+
+export interface ToolCall {
+  id: string;
+  type: 'function';
+  function: { name: string; arguments: string };
+}
+
+export type ChatMessage =
+  | { role: 'system'; content: string; name?: string }
+  | { role: 'user'; content: string; name?: string }
+  | { role: 'assistant'; content: string | null; name?: string; tool_calls?: ToolCall[] }
+  | { role: 'tool'; content: string; tool_call_id: string; name?: string };
+
+export interface FunctionTool {
+  type: 'function';
+  function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean };
+}
+
+export type ToolChoice = 'auto' | 'none' | 'required' | { type: 'function'; function: { name: string } };
+
+export type ResponseFormat =
+  | { type: 'text' }
+  | { type: 'json_object' }
+  | { type: 'json_schema'; json_schema: { name: string; schema: Record<string, unknown>; strict?: boolean } };
+
+export interface ChatCompletionRequest {
+  messages: ChatMessage[];
+  model?: string;
+  stream?: boolean;
+  max_tokens?: number;
+  temperature?: number;
+  top_p?: number;
+  top_k?: number;
+  repetition_penalty?: number;
+  frequency_penalty?: number;
+  presence_penalty?: number;
+  seed?: number;
+  stop?: string | string[];
+  /** Token id (as a string key, like OpenAI) -> bias added to its logit. */
+  logit_bias?: Record<string, number>;
+  tools?: FunctionTool[];
+  tool_choice?: ToolChoice;
+  response_format?: ResponseFormat;
+  /** LoRA adapter as `name@version`; none means the base model. */
+  adapter?: string;
+  signal?: AbortSignal;
+}
+
+export type FinishReason = 'stop' | 'length' | 'tool_calls' | 'abort';
+
+export interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  /** Prompt tokens whose KV values came from the prefix cache instead of a prefill. */
+  cached_prompt_tokens: number;
+  timings: { ttft_ms: number; prefill_tok_s: number; decode_tok_s: number; total_ms: number };
+}
+
+export interface ChatCompletion {
+  id: string;
+  object: 'chat.completion';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: 0;
+    message: { role: 'assistant'; content: string | null; tool_calls?: ToolCall[] };
+    finish_reason: FinishReason;
+  }>;
+  usage: Usage;
+}
+
+export interface ToolCallDelta {
+  index: number;
+  id?: string;
+  type?: 'function';
+  function?: { name?: string; arguments?: string };
+}
+
+export interface ChatCompletionChunk {
+  id: string;
+  object: 'chat.completion.chunk';
+  created: number;
+  model: string;
+  choices: Array<{
+    index: 0;
+    delta: { role?: 'assistant'; content?: string; tool_calls?: ToolCallDelta[] };
+    finish_reason: FinishReason | null;
+  }>;
+  /** Present on the last chunk only. */
+  usage?: Usage;
+}
+
+export interface EngineCapabilities {
+  backend: 'ort' | 'webllm';
+  device: 'webgpu' | 'wasm';
+  /** Why this device was chosen (for `auto`) or that it was requested. */
+  deviceReason: string;
+  modelId: string;
+  dtype: string;
+  contextLength: number;
+  supportsTools: boolean;
+  supportsAdapters: boolean;
+  supportsGrammar: boolean;
+}
+
+export interface LoadOptions extends LongOperationOptions {
+  device?: 'webgpu' | 'wasm' | 'auto';
+  dtype?: string;
+  /** What to do when a prompt exceeds the context: refuse, or drop the oldest turns. */
+  overflow?: 'error' | 'truncate-oldest';
+}
+
+/**
+ * One contract for every chat backend. A streaming request returns an async iterable of chunks;
+ * otherwise the whole completion. Both stop on `signal` and free the engine for the next request.
+ */
+export interface ChatEngine {
+  capabilities(): Promise<EngineCapabilities>;
+  create(request: ChatCompletionRequest & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
+  create(request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
+  create(request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
+  unload(): Promise<void>;
+}
