@@ -1,0 +1,147 @@
+import { HearthError } from '../../core/errors.ts';
+import { parseAdapterRef } from './adapter-ref.ts';
+import type { PreparedAdapter } from './peft.ts';
+import type { LoraTarget } from './targets.ts';
+
+/** Creates engine tensors (CPU or GPU-resident) from adapter weights, and frees them. */
+export interface LoraTensorFactory<T> {
+  create(data: Float32Array, dims: [number, number]): T;
+  dispose(tensor: T): void;
+}
+
+export interface AdapterInfo {
+  ref: string;
+  fingerprint: string;
+  rank: number;
+  modules: string[];
+  bytes: number;
+  warnings: string[];
+}
+
+interface Resident<T> {
+  info: AdapterInfo;
+  tensors: Map<string, T>;
+  lastUsed: number;
+}
+
+/**
+ * The adapters resident on the device, within a byte budget (least recently used evicted first),
+ * and the graph inputs for a request: an adapter's A/B where it has them, rank-1 zeros elsewhere,
+ * so "no adapter" gives exactly the base model's output. Never a rank-0 tensor (WebGPU breaks).
+ */
+export class AdapterRegistry<T> {
+  private readonly resident = new Map<string, Resident<T>>();
+  private readonly zeros: Map<string, T>;
+  private clock = 0;
+
+  constructor(
+    private readonly targets: LoraTarget[],
+    private readonly factory: LoraTensorFactory<T>,
+    private readonly budgetBytes = 256 * 1024 * 1024,
+  ) {
+    this.zeros = new Map();
+    for (const target of targets) {
+      this.zeros.set(
+        target.inputA,
+        factory.create(new Float32Array(target.inFeatures), [target.inFeatures, 1]),
+      );
+      this.zeros.set(
+        target.inputB,
+        factory.create(new Float32Array(target.outFeatures), [1, target.outFeatures]),
+      );
+    }
+  }
+
+  load(ref: string, adapter: PreparedAdapter, fingerprint: string): AdapterInfo {
+    parseAdapterRef(ref);
+    const existing = this.resident.get(ref);
+    if (existing) {
+      if (existing.info.fingerprint !== fingerprint) {
+        throw new HearthError(
+          'ADAPTER_IMMUTABLE',
+          `${ref} is already loaded with different weights. Versions are immutable: publish the new weights as a new version.`,
+        );
+      }
+      existing.lastUsed = ++this.clock;
+      return existing.info;
+    }
+    if (adapter.bytes > this.budgetBytes) {
+      throw new HearthError(
+        'ADAPTER_TOO_LARGE',
+        `${ref} needs ${adapter.bytes} bytes but the adapter budget is ${this.budgetBytes}; raise the budget or use a smaller rank.`,
+      );
+    }
+    const byTarget = new Map(this.targets.map((target) => [target.module, target]));
+    const tensors = new Map<string, T>();
+    for (const module of adapter.modules.values()) {
+      const target = byTarget.get(module.module)!;
+      tensors.set(target.inputA, this.factory.create(module.a, [target.inFeatures, module.rank]));
+      tensors.set(target.inputB, this.factory.create(module.b, [module.rank, target.outFeatures]));
+    }
+    const info: AdapterInfo = {
+      ref,
+      fingerprint,
+      rank: Math.max(...[...adapter.modules.values()].map((m) => m.rank)),
+      modules: [...adapter.modules.keys()].sort(),
+      bytes: adapter.bytes,
+      warnings: adapter.warnings,
+    };
+    this.resident.set(ref, { info, tensors, lastUsed: ++this.clock });
+    this.evictOverBudget(ref);
+    return info;
+  }
+
+  unload(ref: string): boolean {
+    const resident = this.resident.get(ref);
+    if (!resident) return false;
+    resident.tensors.forEach((tensor) => this.factory.dispose(tensor));
+    this.resident.delete(ref);
+    return true;
+  }
+
+  list(): AdapterInfo[] {
+    return [...this.resident.values()].sort((a, b) => b.lastUsed - a.lastUsed).map((r) => r.info);
+  }
+
+  has(ref: string): boolean {
+    return this.resident.has(ref);
+  }
+
+  /** Graph inputs for one request; `ref` undefined means the base model. */
+  feeds(ref?: string): Record<string, T> {
+    const feeds: Record<string, T> = Object.fromEntries(this.zeros);
+    if (ref === undefined) return feeds;
+    const resident = this.resident.get(ref);
+    if (!resident) {
+      throw new HearthError(
+        'ADAPTER_NOT_LOADED',
+        `Adapter ${ref} is not loaded (or was evicted for memory); load it first.`,
+      );
+    }
+    resident.lastUsed = ++this.clock;
+    for (const [name, tensor] of resident.tensors) feeds[name] = tensor;
+    return feeds;
+  }
+
+  totalBytes(): number {
+    let total = 0;
+    for (const resident of this.resident.values()) total += resident.info.bytes;
+    return total;
+  }
+
+  dispose(): void {
+    for (const ref of [...this.resident.keys()]) this.unload(ref);
+    this.zeros.forEach((tensor) => this.factory.dispose(tensor));
+    this.zeros.clear();
+  }
+
+  private evictOverBudget(keep: string): void {
+    while (this.totalBytes() > this.budgetBytes) {
+      const victim = [...this.resident.values()]
+        .filter((r) => r.info.ref !== keep)
+        .sort((a, b) => a.lastUsed - b.lastUsed)[0];
+      if (!victim) return;
+      this.unload(victim.info.ref);
+    }
+  }
+}
