@@ -1,0 +1,18 @@
+export { catalog, filesFor, findModel, getModel, HUB_BASE_URL } from './catalog.ts';
+export type { CatalogEntry, ChatFacts, Dtype, EmbedFacts, ModelFile, ModelSource } from './catalog-schema.ts';
+export { DEMO_BASE_URL } from './demo-entries.ts';
+export { describeHashSource, type HashSource } from './download/hash-source.ts';
+export { formatBytes, type EstimateFn } from './download/quota.ts';
+export { httpModelFiles, resolveUrl } from './http-model-files.ts';
+export type { CachedModel, FileState, FileStatus } from './inventory.ts';
+export {
+  ModelStore,
+  type DownloadReport,
+  type EnsureOptions,
+  type ModelRequest,
+  type ModelStoreOptions,
+} from './model-store.ts';
+export type { ByteStore } from './storage/byte-store.ts';
+export { CacheStore } from './storage/cache-store.ts';
+export { MemoryStore } from './storage/memory-store.ts';
+export { OpfsStore } from './storage/opfs-store.ts';

@@ -1,0 +1,4 @@
+import { exposeApi } from '../../../src/core/rpc/index.ts';
+import { ModelsHarnessService } from './models-service.ts';
+
+exposeApi(new ModelsHarnessService());
