@@ -1,0 +1,180 @@
+/**
+ * Validates a chat fine-tuning dataset before any job starts, as OpenAI does: JSONL of `{"messages": [...]}`,
+ * known roles and keys, at least one assistant message per example, the base model's per-example token limit,
+ * and at least MIN_EXAMPLES examples. Every bad line is reported with its number and reason.
+ */
+import fs from 'node:fs';
+import type { ChatExample } from '../models/catalog.ts';
+
+export const MIN_EXAMPLES = 10;
+/** A report stops listing lines after this many (it still counts them), so a broken 100 MB file stays small. */
+const MAX_REPORTED_LINES = 1000;
+
+export type LineErrorCode =
+  | 'invalid_utf8'
+  | 'empty_line'
+  | 'invalid_json'
+  | 'not_an_object'
+  | 'unknown_key'
+  | 'missing_messages'
+  | 'invalid_message'
+  | 'invalid_role'
+  | 'unknown_message_key'
+  | 'invalid_content'
+  | 'no_assistant_message'
+  | 'too_many_tokens';
+
+export interface LineError {
+  line: number;
+  code: LineErrorCode;
+  message: string;
+}
+
+export interface DatasetReport {
+  valid: boolean;
+  examples: number;
+  bad_lines: number;
+  total_tokens: number;
+  errors: LineError[];
+  /** Problems with the file as a whole (too few examples). */
+  file_errors: Array<{ code: string; message: string }>;
+}
+
+const EXAMPLE_KEYS = new Set(['messages', 'tools', 'parallel_tool_calls']);
+const ROLES = new Set(['system', 'developer', 'user', 'assistant', 'tool']);
+const MESSAGE_KEYS = new Set(['role', 'content', 'name', 'weight', 'tool_calls', 'tool_call_id']);
+
+type LineResult = { example: ChatExample } | { code: LineErrorCode; message: string };
+
+function checkMessage(message: unknown, index: number): { code: LineErrorCode; message: string } | null {
+  const where = `messages[${index}]`;
+  if (typeof message !== 'object' || message === null || Array.isArray(message))
+    return { code: 'invalid_message', message: `${where} is not an object.` };
+  const record = message as Record<string, unknown>;
+  for (const key of Object.keys(record))
+    if (!MESSAGE_KEYS.has(key))
+      return { code: 'unknown_message_key', message: `${where} has an unknown key '${key}'.` };
+  if (typeof record.role !== 'string' || !ROLES.has(record.role))
+    return {
+      code: 'invalid_role',
+      message: `${where}.role is ${JSON.stringify(record.role)}; use one of ${[...ROLES].join(', ')}.`,
+    };
+  const hasToolCalls =
+    record.role === 'assistant' && Array.isArray(record.tool_calls) && record.tool_calls.length > 0;
+  const content = record.content;
+  const contentOk =
+    typeof content === 'string' ||
+    (Array.isArray(content) &&
+      content.every((part) => typeof (part as { text?: unknown })?.text === 'string')) ||
+    ((content === null || content === undefined) && hasToolCalls);
+  if (!contentOk) return { code: 'invalid_content', message: `${where}.content must be a string.` };
+  if (record.weight !== undefined && record.weight !== 0 && record.weight !== 1)
+    return { code: 'invalid_message', message: `${where}.weight must be 0 or 1.` };
+  return null;
+}
+
+function checkLine(text: string): LineResult {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { code: 'invalid_json', message: `The line is not valid JSON (${(error as Error).message}).` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return { code: 'not_an_object', message: 'The line must be a JSON object with a "messages" array.' };
+  const record = value as Record<string, unknown>;
+  for (const key of Object.keys(record))
+    if (!EXAMPLE_KEYS.has(key))
+      return {
+        code: 'unknown_key',
+        message: `Unknown key '${key}'; only "messages" and "tools" are allowed.`,
+      };
+  if (!Array.isArray(record.messages) || record.messages.length === 0)
+    return { code: 'missing_messages', message: 'The example needs a non-empty "messages" array.' };
+  for (const [index, message] of record.messages.entries()) {
+    const problem = checkMessage(message, index);
+    if (problem) return problem;
+  }
+  if (!record.messages.some((message) => (message as { role: string }).role === 'assistant'))
+    return { code: 'no_assistant_message', message: 'The example has no assistant message to learn from.' };
+  return { example: { messages: record.messages as ChatExample['messages'], tools: record.tools } };
+}
+
+/** Yields the file's lines as raw bytes (split on `\n`, a trailing `\r` dropped), never holding the whole file. */
+async function* rawLines(filePath: string): AsyncGenerator<Buffer> {
+  let rest: Buffer = Buffer.alloc(0);
+  for await (const chunk of fs.createReadStream(filePath) as AsyncIterable<Buffer>) {
+    let data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let newline: number;
+    while ((newline = data.indexOf(0x0a)) !== -1) {
+      yield stripCr(data.subarray(0, newline));
+      data = data.subarray(newline + 1);
+    }
+    rest = Buffer.from(data);
+  }
+  if (rest.length) yield stripCr(rest);
+}
+
+const stripCr = (line: Buffer): Buffer => (line.at(-1) === 0x0d ? line.subarray(0, -1) : line);
+
+/** Streams the file line by line, so a large dataset costs only one line of memory. */
+export async function validateDataset(
+  filePath: string,
+  options: { maxTokens: number; countTokens: (example: ChatExample) => number; minExamples?: number },
+): Promise<DatasetReport> {
+  const report: DatasetReport = {
+    valid: false,
+    examples: 0,
+    bad_lines: 0,
+    total_tokens: 0,
+    errors: [],
+    file_errors: [],
+  };
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const fail = (line: number, code: LineErrorCode, message: string) => {
+    report.bad_lines++;
+    if (report.errors.length < MAX_REPORTED_LINES) report.errors.push({ line, code, message });
+  };
+  let lineNumber = 0;
+  // Empty lines are reported only once a later line has content: trailing newlines are harmless.
+  const emptyLines: number[] = [];
+  for await (const bytes of rawLines(filePath)) {
+    lineNumber++;
+    let text: string;
+    try {
+      text = decoder.decode(bytes);
+    } catch {
+      fail(lineNumber, 'invalid_utf8', 'The line is not valid UTF-8; save the file as UTF-8.');
+      continue;
+    }
+    if (text.trim() === '') {
+      emptyLines.push(lineNumber);
+      continue;
+    }
+    for (const empty of emptyLines.splice(0)) fail(empty, 'empty_line', 'The line is empty; remove it.');
+    const result = checkLine(text);
+    if ('code' in result) {
+      fail(lineNumber, result.code, result.message);
+      continue;
+    }
+    const tokens = options.countTokens(result.example);
+    if (tokens > options.maxTokens) {
+      fail(
+        lineNumber,
+        'too_many_tokens',
+        `The example has ${tokens} tokens; the base model takes at most ${options.maxTokens}.`,
+      );
+      continue;
+    }
+    report.examples++;
+    report.total_tokens += tokens;
+  }
+  const minExamples = options.minExamples ?? MIN_EXAMPLES;
+  if (report.examples < minExamples)
+    report.file_errors.push({
+      code: 'too_few_examples',
+      message: `The file has ${report.examples} valid examples; at least ${minExamples} are needed.`,
+    });
+  report.valid = report.bad_lines === 0 && report.file_errors.length === 0;
+  return report;
+}

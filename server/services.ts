@@ -1,0 +1,53 @@
+/** Everything a running server holds, built from its configuration. */
+import { BlobStore } from './artifacts/blob-store.ts';
+import { KeyStore } from './auth/keys.ts';
+import type { ServerConfig } from './config.ts';
+import { REPO_ROOT } from './config.ts';
+import { LocalExecutor } from './executors/local.ts';
+import { SlurmExecutor } from './executors/slurm.ts';
+import type { Executor } from './executors/types.ts';
+import { JobRunner } from './jobs/runner.ts';
+import { ModelCatalog } from './models/catalog.ts';
+import { AdapterStore } from './store/adapters.ts';
+import type { Db } from './store/db.ts';
+import { openDatabase } from './store/db.ts';
+import { EventStore } from './store/events.ts';
+import { FileStore } from './store/files.ts';
+import { JobStore } from './store/jobs.ts';
+
+export interface Services {
+  config: ServerConfig;
+  db: Db;
+  keys: KeyStore;
+  files: FileStore;
+  jobs: JobStore;
+  events: EventStore;
+  adapters: AdapterStore;
+  blobs: BlobStore;
+  catalog: ModelCatalog;
+  executor: Executor;
+  runner: JobRunner;
+}
+
+export function createExecutor(config: ServerConfig): Executor {
+  return config.executor === 'slurm' ? new SlurmExecutor(config.slurm, REPO_ROOT) : new LocalExecutor();
+}
+
+export function createServices(config: ServerConfig, executor: Executor = createExecutor(config)): Services {
+  const db = openDatabase(config.dataDir);
+  const keys = new KeyStore(db);
+  if (config.seedApiKey) keys.seed('default', config.seedApiKey, 'full');
+  const base = {
+    config,
+    db,
+    keys,
+    files: new FileStore(db),
+    jobs: new JobStore(db),
+    events: new EventStore(db),
+    adapters: new AdapterStore(db),
+    blobs: new BlobStore(config.dataDir),
+    catalog: new ModelCatalog(config.modelsDir),
+    executor,
+  };
+  return { ...base, runner: new JobRunner(base) };
+}

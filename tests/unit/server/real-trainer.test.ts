@@ -1,0 +1,121 @@
+// End to end on the server side: dataset -> job -> the real trainer (trainer/train.py, PyTorch on CPU) trains
+// the bundled demo model -> the adapter is published and every file checks out. Runs on the local executor and
+// on a real one-node SLURM cluster.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { adapterManifestSchema, type AdapterManifest } from '../../../src/core/adapter-manifest.ts';
+import {
+  api,
+  chatDataset,
+  DEMO_MODEL,
+  REPO,
+  startTestServer,
+  uploadText,
+  waitForJob,
+  type JobView,
+  type TestServer,
+} from './helpers.ts';
+import { slurmAvailable, startCluster, type Cluster } from './slurm-cluster.ts';
+
+const TRAINER = path.join(REPO, 'trainer/train.py');
+const BASE_WEIGHTS = path.join(REPO, 'public/models', DEMO_MODEL, 'resolve/main/model.safetensors');
+const trainerReady =
+  fs.existsSync(TRAINER) && fs.existsSync(BASE_WEIGHTS) && fs.existsSync('/usr/bin/python3');
+if (!trainerReady)
+  console.warn(
+    'skipping the real-trainer tests: trainer/train.py, the demo model weights or /usr/bin/python3 is missing',
+  );
+const slurm = slurmAvailable();
+
+async function trainAndVerify(server: TestServer, suffix: string): Promise<AdapterManifest> {
+  const file = await uploadText(server, server.key, chatDataset(12));
+  const { body } = await api<JobView>(server, server.key, 'POST', '/v1/fine_tuning/jobs', {
+    model: DEMO_MODEL,
+    training_file: file,
+    suffix,
+    seed: 3,
+    method: {
+      type: 'supervised',
+      supervised: { hyperparameters: { n_epochs: 1, batch_size: 4, lora_r: 4, lora_alpha: 8 } },
+    },
+  });
+  const job = await waitForJob(server, server.key, body.id, undefined, 240_000);
+  expect(job.error).toBeNull();
+  expect(job.status).toBe('succeeded');
+  const manifest = adapterManifestSchema.parse(
+    (await api(server, server.key, 'GET', `/v1/adapters/${job.fine_tuned_model}`)).body,
+  );
+  expect(manifest).toMatchObject({
+    base_model: DEMO_MODEL,
+    peft_config: { r: 4, lora_alpha: 8, target_modules: ['q_proj', 'v_proj'] },
+  });
+  expect(manifest.files.map((entry) => entry.name)).toEqual(
+    expect.arrayContaining(['adapter_config.json', 'adapter_model.safetensors']),
+  );
+  for (const entry of manifest.files) {
+    const response = await fetch(`${server.url}/v1/adapters/${manifest.id}/files/${entry.name}`, {
+      headers: { authorization: `Bearer ${server.key}` },
+    });
+    const bytes = Buffer.from(await response.arrayBuffer());
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(entry.sha256);
+  }
+  const events = await api<{ data: Array<{ type: string; data: { train_loss: number } }> }>(
+    server,
+    server.key,
+    'GET',
+    `/v1/fine_tuning/jobs/${job.id}/events?limit=100`,
+  );
+  const losses = events.body.data
+    .filter((event) => event.type === 'metrics')
+    .map((event) => event.data.train_loss);
+  expect(losses).toHaveLength(3); // 12 examples / batch 4, one epoch
+  expect(losses.every(Number.isFinite)).toBe(true);
+  return manifest;
+}
+
+describe.skipIf(!trainerReady)('real trainer', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startTestServer({
+      trainerCommand: `/usr/bin/python3,${TRAINER}`,
+      trainerDevice: 'cpu',
+      pollIntervalMs: 100,
+    });
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('trains the demo model on the local executor and publishes a PEFT adapter', async () => {
+    await trainAndVerify(server, 'real-local');
+  }, 300_000);
+});
+
+describe.skipIf(!trainerReady || !slurm.ok)('real trainer on SLURM', () => {
+  let cluster: Cluster;
+  let server: TestServer;
+  const previousConf = process.env.SLURM_CONF;
+  beforeAll(async () => {
+    cluster = await startCluster();
+    process.env.SLURM_CONF = cluster.conf;
+    server = await startTestServer({
+      executor: 'slurm',
+      trainerCommand: `/usr/bin/python3,${TRAINER}`,
+      trainerDevice: 'cpu',
+      pollIntervalMs: 100,
+      slurm: { cpusPerTask: 1, memory: '2G', timeLimit: '00:10:00' },
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await server?.close();
+    cluster?.stop();
+    if (previousConf === undefined) delete process.env.SLURM_CONF;
+    else process.env.SLURM_CONF = previousConf;
+  }, 60_000);
+
+  it('trains the demo model through sbatch and publishes a PEFT adapter', async () => {
+    await trainAndVerify(server, 'real-slurm');
+  }, 300_000);
+});
