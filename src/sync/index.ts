@@ -1,0 +1,13 @@
+export { AdapterApi, type AdapterApiOptions } from './adapter-api.ts';
+export type { AdapterFiles, AdapterHost } from './adapter-host.ts';
+export { AdapterSync, type AdapterSyncOptions } from './adapter-sync.ts';
+export type { SyncErrorCode } from './errors.ts';
+export type { SyncEvent, SyncFailure, SyncReport } from './events.ts';
+export {
+  conversationToDatasetLine,
+  uploadFeedback,
+  type FeedbackConversation,
+  type FeedbackMessage,
+  type UploadedFeedback,
+  type UploadFeedbackOptions,
+} from './feedback.ts';

@@ -1,0 +1,1 @@
+"""Hearth's LoRA trainer as a package: `cli.main` is the entry point used by trainer/train.py."""
