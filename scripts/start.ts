@@ -1,0 +1,39 @@
+/**
+ * `npm start`: the app (Vite, http://127.0.0.1:5173) with the embedded fine-tuning server beside it
+ * (http://127.0.0.1:8787, local executor, data in .hearth-data/). The page is given a read-only
+ * `adapters:read` key, never a full one; create full keys with `npm run server -- keys create`.
+ */
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createServer } from 'vite';
+import { KeyStore } from '../server/auth/keys.ts';
+import { loadConfig } from '../server/config.ts';
+import { startServer } from '../server/server.ts';
+import { openDatabase } from '../server/store/db.ts';
+
+const config = loadConfig(process.env, []);
+
+/** One read-only key per data folder, kept beside the database so restarts keep working pages. */
+function browserKey(): string {
+  const file = join(config.dataDir, 'browser-key');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = openDatabase(config.dataDir);
+  const { key } = new KeyStore(db).create('default', 'adapters:read');
+  db.close();
+  writeFileSync(file, `${key}\n`);
+  chmodSync(file, 0o600);
+  return key;
+}
+
+process.env.VITE_HEARTH_BROWSER_KEY = browserKey();
+const api = await startServer(config);
+process.env.VITE_HEARTH_API_BASE = api.url;
+const app = await createServer({ server: { port: Number(process.env.PORT_APP ?? 5173), strictPort: true } });
+await app.listen();
+console.log(`hearth: app on ${app.resolvedUrls?.local[0] ?? 'http://127.0.0.1:5173/'}`);
+console.log(`hearth: fine-tuning API on ${api.url} (executor: ${config.executor}, data: ${config.dataDir})`);
+
+const stop = () => void Promise.all([app.close(), api.close()]).then(() => process.exit(0));
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
