@@ -17,6 +17,8 @@ export default defineConfig({
   server: { host, port: Number(process.env.PORT_APP ?? 5173), headers: isolationHeaders },
   preview: { host, port: Number(process.env.PORT_APP ?? 4173), headers: isolationHeaders },
   worker: { format: 'es' },
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // onnxruntime-web loads its own .wasm/.mjs by URL, so it must not be pre-bundled; xgrammar is pre-bundled up
+  // front so the first page that needs it does not trigger a dependency re-optimisation and reload.
+  optimizeDeps: { exclude: ['onnxruntime-web'], include: ['@mlc-ai/web-xgrammar'] },
   build: { target: 'es2022', sourcemap: true },
 });
