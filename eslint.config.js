@@ -1,4 +1,5 @@
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -24,8 +25,6 @@ export default tseslint.config(
   },
   {
     files: ['**/*.js', '**/*.mjs'],
-    languageOptions: {
-      globals: { console: 'readonly', process: 'readonly', URL: 'readonly', globalThis: 'readonly' },
-    },
+    languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
 );
