@@ -9,7 +9,12 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
-import { AdapterRegistry, preparePeftAdapter, rewriteForLora, type LoraTarget } from '../../src/engines/lora/index.ts';
+import {
+  AdapterRegistry,
+  preparePeftAdapter,
+  rewriteForLora,
+  type LoraTarget,
+} from '../../src/engines/lora/index.ts';
 import { makeAdapter } from '../../tests/unit/lora/support.ts';
 
 const dir = resolve(import.meta.dirname, '../.models/hearth-bench/smollm2-shaped/resolve/main');
@@ -115,4 +120,6 @@ console.log(
     adapter_bytes: first.bytes,
   }),
 );
-console.error(`rewrite of the ${(original.byteLength / 1e6).toFixed(0)} MB graph: ${rewriteMs.toFixed(0)} ms; threads ${ort.env.wasm.numThreads}; ${DECODE} decode tokens after a ${PROMPT}-token prompt`);
+console.error(
+  `rewrite of the ${(original.byteLength / 1e6).toFixed(0)} MB graph: ${rewriteMs.toFixed(0)} ms; threads ${ort.env.wasm.numThreads}; ${DECODE} decode tokens after a ${PROMPT}-token prompt`,
+);

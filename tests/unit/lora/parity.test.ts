@@ -25,7 +25,11 @@ describe('LoRA on the rewritten fp32 graph against PyTorch base+adapter (WASM)',
     const session = await ort.InferenceSession.create(model);
     const registry = new AdapterRegistry(targets, cpuTensors);
     for (const name of Object.keys(reference.adapters)) {
-      registry.load(`${name}@1`, preparePeftAdapter(adapterFiles(name), { modelId: 'hearth-demo/tiny-llama-chat', targets }), name);
+      registry.load(
+        `${name}@1`,
+        preparePeftAdapter(adapterFiles(name), { modelId: 'hearth-demo/tiny-llama-chat', targets }),
+        name,
+      );
     }
     for (const [turn, prompt] of reference.conversation.entries()) {
       for (const name of [null, ...Object.keys(reference.adapters)]) {
