@@ -1,18 +1,17 @@
 import { test } from '@playwright/test';
 import type { ModelRequest } from '../../src/models/model-store.ts';
-import { openHarness } from './harness.ts';
-import type { EnsureCall, EnsureOutcome } from './pages/models-service.ts';
-import { sha256Hex, startModelServer, testBytes } from './support/model-server.ts';
+import { openHarness } from '../../tests/e2e/harness.ts';
+import type { EnsureCall, EnsureOutcome } from '../../tests/e2e/pages/models-service.ts';
+import { sha256Hex, startModelServer, testBytes } from '../../tests/e2e/support/model-server.ts';
 
 declare const harness: {
   ensure(where: 'page' | 'worker', call: EnsureCall): Promise<EnsureOutcome>;
   remove(where: 'page' | 'worker', modelId: string): Promise<void>;
 };
 
-// A measurement, not a check: run with HEARTH_MODELS_THROUGHPUT=<MB> to print one JSON line per place
-// (worker: OPFS sync access handles; page: OPFS createWritable), download + SHA-256 + store together.
-const megabytes = Number(process.env.HEARTH_MODELS_THROUGHPUT ?? 0);
-test.skip(!megabytes, 'set HEARTH_MODELS_THROUGHPUT=<MB> to measure');
+// A measurement, not a check (`npm run bench:models`, HEARTH_MODELS_THROUGHPUT=<MB>, default 100): one JSON line
+// per place (worker: OPFS sync access handles; page: OPFS createWritable), download + SHA-256 + store together.
+const megabytes = Number(process.env.HEARTH_MODELS_THROUGHPUT ?? 100);
 
 test('download, verify and store throughput', async ({ page }) => {
   test.setTimeout(600_000);
