@@ -5,6 +5,18 @@ export type DevicePreference = 'webgpu' | 'wasm' | 'auto';
 
 export interface EmbedOptions extends LongOperationOptions {
   kind?: EmbedKind;
+  /**
+   * Called once, before embedding, with the texts that exceed the model's token limit and were cut.
+   * Through a worker, callbacks are messages: this one may arrive just after the vectors do.
+   */
+  onTruncated?: (texts: TruncatedText[]) => void;
+}
+
+/** A text longer than the model's limit: only its first `keptTokens` tokens (specials included) count. */
+export interface TruncatedText {
+  index: number;
+  tokens: number;
+  keptTokens: number;
 }
 
 export interface EmbedderInfo {
@@ -15,6 +27,9 @@ export interface EmbedderInfo {
   /** The backend in use and, for `auto`, why it was picked. */
   device: 'webgpu' | 'wasm';
   deviceReason: string;
+  /** WASM threads in use (1 without cross-origin isolation), and why. */
+  threads?: number;
+  threadsReason?: string;
 }
 
 /**
