@@ -1,0 +1,88 @@
+import { throwIfAborted } from '../../core/errors.ts';
+import type { LongOperationOptions } from '../../core/progress.ts';
+import { notFound } from '../errors.ts';
+import { readyDocuments, revisionRange } from '../store/documents.ts';
+import type { RagDatabase } from '../store/schema.ts';
+import { EXPORT_FORMAT, EXPORT_VERSION, toBase64 } from './format.ts';
+
+/** One file holding a collection's committed documents, chunks and vectors (see format.ts). */
+export async function exportCollection(
+  db: RagDatabase,
+  collectionId: string,
+  options: LongOperationOptions = {},
+): Promise<Blob> {
+  const collection = await db.get('collections', collectionId);
+  if (!collection) throw notFound('collection', collectionId);
+  const parts: string[] = [
+    JSON.stringify({
+      format: EXPORT_FORMAT,
+      version: EXPORT_VERSION,
+      collection: { name: collection.name, model: collection.model, createdAt: collection.createdAt },
+    }) + '\n',
+  ];
+  const documents = await readyDocuments(db, collectionId);
+  let done = 0;
+  for (const document of documents) {
+    throwIfAborted(options.signal);
+    const {
+      id,
+      title,
+      source,
+      mimeType,
+      contentHash,
+      byteLength,
+      tags,
+      date,
+      metadata,
+      createdAt,
+      chunkCount,
+    } = document;
+    parts.push(
+      JSON.stringify({
+        type: 'document',
+        document: {
+          id,
+          title,
+          source,
+          mimeType,
+          contentHash,
+          byteLength,
+          tags,
+          date,
+          metadata,
+          createdAt,
+          chunkCount,
+        },
+      }) + '\n',
+    );
+    const tx = db.transaction(['chunks', 'vectorBlocks']);
+    const range = revisionRange(document.id, document.revision);
+    const [chunks, blocks] = await Promise.all([
+      tx.objectStore('chunks').getAll(range),
+      tx.objectStore('vectorBlocks').getAll(range),
+    ]);
+    for (const block of blocks) {
+      const blockChunks = chunks
+        .filter((chunk) => chunk.seq >= block.firstSeq && chunk.seq < block.firstSeq + block.count)
+        .map(({ seq, text, start, end, headingPath, tokenCount }) => ({
+          seq,
+          text,
+          start,
+          end,
+          headingPath,
+          tokenCount,
+        }));
+      parts.push(
+        JSON.stringify({
+          type: 'block',
+          documentId: document.id,
+          block: block.block,
+          vectors: toBase64(new Uint8Array(block.vectors)),
+          chunks: blockChunks,
+        }) + '\n',
+      );
+    }
+    options.onProgress?.({ phase: 'exporting', loaded: ++done, total: documents.length });
+  }
+  return new Blob(parts, { type: 'application/x-ndjson' });
+}

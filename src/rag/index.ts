@@ -1,0 +1,6 @@
+export { RagService, type RagServiceOptions, type QueuedDocument } from './service.ts';
+export type { DocumentInput } from './service-input.ts';
+export type { SearchRequest, SearchResult } from './search/request.ts';
+export type { RagEvent } from './events.ts';
+export { RagErrorCode } from './errors.ts';
+export type * from './types.ts';

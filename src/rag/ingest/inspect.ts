@@ -1,0 +1,104 @@
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
+import { HearthError, throwIfAborted } from '../../core/errors.ts';
+import { RagErrorCode } from '../errors.ts';
+
+export interface InspectedContent {
+  byteLength: number;
+  /** SHA-256 of the bytes, hex: the identity used to avoid storing the same content twice. */
+  contentHash: string;
+}
+
+/** Share of C0 control characters (other than tab, newlines, form feed) above which text is junk. */
+const MAX_CONTROL_SHARE = 0.01;
+
+/**
+ * The first pass over a document: refuses what cannot be ingested (empty, over the cap, binary,
+ * not UTF-8) before anything is written, and hashes it. Reads the content as a stream, so memory
+ * stays bounded whatever its size.
+ */
+export async function inspectContent(
+  content: Blob,
+  options: { maxBytes: number; signal?: AbortSignal },
+): Promise<InspectedContent> {
+  if (content.size > options.maxBytes) {
+    throw new HearthError(
+      RagErrorCode.tooLarge,
+      `This document is ${formatMb(content.size)}; the limit is ${formatMb(options.maxBytes)}. Split it into smaller files or raise the limit (maxDocumentBytes).`,
+      { details: { byteLength: content.size, maxBytes: options.maxBytes } },
+    );
+  }
+  const hash = sha256.create();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let chars = 0;
+  let controls = 0;
+  let hasText = false;
+  const reader = content.stream().getReader();
+  try {
+    while (true) {
+      throwIfAborted(options.signal);
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value.includes(0)) throw binaryError();
+      hash.update(value);
+      const text = decodeOrThrow(decoder, value);
+      chars += text.length;
+      // eslint-disable-next-line no-control-regex
+      controls += text.match(/[\u0000-\u0008\u000e-\u001f\u007f]/g)?.length ?? 0;
+      if (!hasText && /\S/u.test(text)) hasText = true;
+    }
+    decodeOrThrow(decoder, undefined);
+  } finally {
+    reader.releaseLock();
+  }
+  if (controls > chars * MAX_CONTROL_SHARE) throw binaryError();
+  if (!hasText) {
+    throw new HearthError(
+      RagErrorCode.emptyDocument,
+      'This document has no text to index. Check that the right file was chosen.',
+    );
+  }
+  return { byteLength: content.size, contentHash: bytesToHex(hash.digest()) };
+}
+
+function decodeOrThrow(decoder: TextDecoder, bytes: Uint8Array | undefined): string {
+  try {
+    return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
+  } catch (error) {
+    throw new HearthError(
+      RagErrorCode.invalidUtf8,
+      'This document is not valid UTF-8 text. Save it as UTF-8 (or convert it) and add it again.',
+      { cause: error },
+    );
+  }
+}
+
+function binaryError(): HearthError {
+  return new HearthError(
+    RagErrorCode.binary,
+    'This file looks like binary data, not text, even though its type says text. Choose a text, Markdown or HTML file.',
+  );
+}
+
+function formatMb(bytes: number): string {
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+/** The document's text as it is decoded, piece by piece (content already passed inspectContent). */
+export async function* decodeText(content: Blob, signal?: AbortSignal): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8');
+  const reader = content.stream().getReader();
+  try {
+    while (true) {
+      throwIfAborted(signal);
+      const { done, value } = await reader.read();
+      if (done) break;
+      const text = decoder.decode(value, { stream: true });
+      if (text) yield text;
+    }
+    const rest = decoder.decode();
+    if (rest) yield rest;
+  } finally {
+    reader.releaseLock();
+  }
+}

@@ -1,0 +1,20 @@
+import { connectApi, exposeApi } from '../src/core/rpc/index.ts';
+import type { Embedder } from '../src/engines/embed/contract.ts';
+import { RAG_METHODS, RagService, type RagServiceOptions } from '../src/rag/service.ts';
+
+export interface RagWorkerInit {
+  type: 'hearth-rag-init';
+  /** A port on which the page serves an Embedder (see src/runtime/rag.ts). */
+  embedderPort: MessagePort;
+  options: RagServiceOptions;
+}
+
+// The first message carries the embedder's port; the RPC is served from then on.
+function init(event: MessageEvent<RagWorkerInit>) {
+  if (event.data?.type !== 'hearth-rag-init') return;
+  self.removeEventListener('message', init);
+  const embedder = connectApi<Embedder>(event.data.embedderPort).api;
+  const service = new RagService(embedder, event.data.options);
+  exposeApi(Object.fromEntries(RAG_METHODS.map((name) => [name, service[name].bind(service)])));
+}
+self.addEventListener('message', init);
