@@ -18,8 +18,13 @@ export interface BenchBrowser {
  */
 export async function startBenchBrowser(
   port = Number(process.env.BENCH_PORT ?? 5301),
+  /** `watch: false`: no file watching and no hot reload, so edits elsewhere in the tree never reload a running bench page. */
+  options: { watch?: boolean } = {},
 ): Promise<BenchBrowser> {
-  const server = await createServer({ server: { port, strictPort: true }, logLevel: 'warn' });
+  const server = await createServer({
+    server: { port, strictPort: true, ...(options.watch === false ? { hmr: false, watch: null } : {}) },
+    logLevel: 'warn',
+  });
   await server.listen();
   const baseUrl = `http://127.0.0.1:${port}`;
   const browser = await chromium.launch({

@@ -43,6 +43,8 @@ export interface ChatCompletionRequest {
   logit_bias?: Record<string, number>;
   tools?: FunctionTool[];
   tool_choice?: ToolChoice;
+  /** Whether one turn may hold several calls (OpenAI's default: true). */
+  parallel_tool_calls?: boolean;
   response_format?: ResponseFormat;
   /** LoRA adapter as `name@version`; none means the base model. */
   adapter?: string;
@@ -99,6 +101,8 @@ export interface EngineCapabilities {
   device: 'webgpu' | 'wasm';
   /** Why this device was chosen (for `auto`) or that it was requested. */
   deviceReason: string;
+  /** WASM threads in use (WASM only). */
+  threads?: number;
   modelId: string;
   dtype: string;
   contextLength: number;

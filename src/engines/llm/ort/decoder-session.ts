@@ -1,0 +1,93 @@
+import { HearthError } from '../../../core/errors.ts';
+import type { LogitsSource } from '../generation/decode-loop.ts';
+import type { DecoderLayout } from './graph-layout.ts';
+import { KvCache } from './kv-cache.ts';
+import type { ort, OrtDevice, OrtModule } from './ort-runtime.ts';
+
+/**
+ * One ONNX decoder session and its KV cache: `forward(ids)` runs the tokens that follow the cached
+ * ones and returns the logits of the last position, `[vocab]`.
+ */
+export class DecoderSession implements LogitsSource {
+  readonly cache: KvCache;
+  /** Tokens run through the model since load, for tests and benchmarks (prefix-cache reuse shows here). */
+  processedTokens = 0;
+
+  constructor(
+    private readonly session: ort.InferenceSession,
+    readonly layout: DecoderLayout,
+    readonly device: OrtDevice,
+    /** The onnxruntime-web build the session belongs to: inputs are made with its Tensor class. */
+    private readonly module: OrtModule,
+  ) {
+    this.cache = new KvCache(layout, module);
+  }
+
+  async forward(ids: number[]): Promise<Float32Array> {
+    if (ids.length === 0) throw new HearthError('INTERNAL', 'forward() needs at least one token.');
+    const past = this.cache.length;
+    const total = past + ids.length;
+    const feeds: Record<string, ort.Tensor> = {
+      [this.layout.inputIds]: this.int64(ids.length, (i) => ids[i]!),
+      ...this.cache.feeds(),
+    };
+    if (this.layout.attentionMask) feeds[this.layout.attentionMask] = this.int64(total, () => 1);
+    if (this.layout.positionIds) feeds[this.layout.positionIds] = this.int64(ids.length, (i) => past + i);
+
+    let outputs: ort.InferenceSession.ReturnType;
+    try {
+      outputs = await this.session.run(feeds);
+    } catch (error) {
+      // The cache may now be half-updated: start over next time.
+      this.cache.reset();
+      throw new HearthError(
+        'GENERATION_FAILED',
+        `The model failed to run on ${this.device} (${(error as Error).message}). Try again; if it repeats, reload the model or use device "wasm".`,
+        { cause: error },
+      );
+    }
+    const logits = outputs[this.layout.logits]!;
+    this.cache.update(outputs as Record<string, ort.Tensor>, ids.length);
+    this.processedTokens += ids.length;
+    // [1, seq, vocab] (or [1, 1, vocab] when the graph computes the last position only):
+    // copy out the last row, which the sampler edits in place.
+    const data = (await logits.getData()) as Float32Array | Uint16Array;
+    const [, rows, vocab] = logits.dims as [number, number, number];
+    const row = data.subarray((rows - 1) * vocab, rows * vocab);
+    const last = row instanceof Float32Array ? row.slice() : halfToFloat(row);
+    if (logits.location === 'gpu-buffer') logits.dispose();
+    return last;
+  }
+
+  async release(): Promise<void> {
+    this.cache.reset();
+    await this.session.release();
+  }
+
+  /** `[1, length]` int64. */
+  private int64(length: number, value: (i: number) => number): ort.Tensor {
+    const data = new BigInt64Array(length);
+    for (let i = 0; i < length; i++) data[i] = BigInt(value(i));
+    return new this.module.Tensor('int64', data, [1, length]);
+  }
+}
+
+/** IEEE half floats (as ORT gives fp16 tensors) to float32. */
+function halfToFloat(half: Uint16Array): Float32Array {
+  const out = new Float32Array(half.length);
+  for (let i = 0; i < half.length; i++) {
+    const h = half[i]!;
+    const sign = h & 0x8000 ? -1 : 1;
+    const exponent = (h >> 10) & 0x1f;
+    const fraction = h & 0x3ff;
+    out[i] =
+      exponent === 0
+        ? sign * 2 ** -14 * (fraction / 1024)
+        : exponent === 31
+          ? fraction
+            ? NaN
+            : sign * Infinity
+          : sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+  }
+  return out;
+}

@@ -1,0 +1,145 @@
+import { throwIfAborted } from '../../../core/errors.ts';
+import { readModelJson, type ModelFiles } from '../../../core/model-files.ts';
+import type { LongOperationOptions } from '../../../core/progress.ts';
+import { configureOrt, type OrtEnvReport } from '../../ort/index.ts';
+import { DecoderSession } from './decoder-session.ts';
+import { readDecoderLayout, type ModelConfig } from './graph-layout.ts';
+import { dequantizeNBits } from './onnx/dequantize-nbits.ts';
+import { rewriteGraph, type GraphTransform } from './onnx/graph.ts';
+import { lastPositionLogits } from './onnx/last-position-logits.ts';
+import { chooseVariant, needsShaderF16, type ChosenVariant } from './model-variants.ts';
+import {
+  chooseDevice,
+  createSession,
+  createWasmSession,
+  ort,
+  type DeviceChoice,
+  type DevicePreference,
+  type OrtModule,
+} from './ort-runtime.ts';
+
+export interface DecoderLoadOptions extends LongOperationOptions {
+  device?: DevicePreference;
+  dtype?: string;
+  /** WASM threads (needs cross-origin isolation for more than one). */
+  threads?: number;
+  /**
+   * 4-bit weights on WASM: 'fp32' dequantises them at load (several times faster decode, fp32-sized
+   * weights in memory), 'native' runs ORT's MatMulNBits. Default 'fp32'; WebGPU always runs native.
+   */
+  wasmQuantized?: 'fp32' | 'native';
+  /**
+   * Compute logits for the last position only (a Slice before the LM head): faster prefill, less
+   * copying. Costs one copy of the graph bytes at load. Default true.
+   */
+  lastLogitsOnly?: boolean;
+  /**
+   * In browsers: loads the WASM-only onnxruntime-web build (configured: threads, .wasm path) for
+   * device 'wasm'. Without it the default build runs WASM too (as in Node).
+   */
+  wasmBuild?: (threads: number) => Promise<OrtModule>;
+}
+
+export interface LoadedDecoder {
+  decoder: DecoderSession;
+  config: ModelConfig;
+  device: DeviceChoice;
+  variant: ChosenVariant;
+  env: OrtEnvReport;
+  /** How 4-bit weights run here, when the weights are 4-bit. */
+  quantized?: string;
+}
+
+/**
+ * Picks device and weights, reads the graph (and its external data, if any) and opens the session;
+ * the decoder layout comes from the graph itself, checked against config.json.
+ */
+export async function loadDecoder(
+  files: ModelFiles,
+  options: DecoderLoadOptions = {},
+): Promise<LoadedDecoder> {
+  const steps = 3;
+  const progress = (phase: string, loaded: number, file?: string) =>
+    options.onProgress?.({ phase, loaded, total: steps, ...(file ? { file } : {}) });
+  const config = await readModelJson<ModelConfig>(files, 'config.json');
+  const explicitF16 = options.dtype !== undefined && needsShaderF16(options.dtype);
+  const device = await chooseDevice(options.device ?? 'auto', explicitF16);
+  const variant = await chooseVariant(files, options.dtype, device.device, device.shaderF16);
+  throwIfAborted(options.signal);
+
+  progress('weights', 0, variant.file);
+  const read = options.signal ? { signal: options.signal } : undefined;
+  let model = await files.read(variant.file, read);
+  const externalPath = `${variant.file}_data`;
+  const externalData = (await files.has(externalPath))
+    ? [{ path: externalPath.split('/').pop()!, data: await files.read(externalPath, read) }]
+    : undefined;
+  throwIfAborted(options.signal);
+
+  const rewrite = rewriteModel(model, {
+    dequantize:
+      device.device === 'wasm' &&
+      variant.dtype.startsWith('q4') &&
+      (options.wasmQuantized ?? 'fp32') === 'fp32',
+    lastLogitsOnly: options.lastLogitsOnly ?? true,
+  });
+  model = rewrite.model;
+  const quantized = !variant.dtype.startsWith('q4')
+    ? undefined
+    : rewrite.dequantized > 0
+      ? `4-bit weights dequantised to fp32 at load for WASM (${rewrite.dequantized} MatMulNBits -> MatMul; ` +
+        `model ${mb(rewrite.bytesBefore)} -> ${mb(model.length)} in memory), as ORT's 4-bit WASM kernel decodes several times slower`
+      : `4-bit weights run as MatMulNBits on ${device.device}`;
+
+  progress('session', 1, variant.file);
+  // The first call in a realm wins (ORT reads its WASM settings once): a worker may have set them already.
+  const env = configureOrt(options.threads === undefined ? {} : { threads: options.threads });
+  const label = `${files.modelId}@${files.revision} ${variant.file}`;
+  const request = { model, device: device.device, ...(externalData ? { externalData } : {}) };
+  const module = device.device === 'wasm' && options.wasmBuild ? await options.wasmBuild(env.threads) : ort;
+  const session =
+    module === ort ? await createSession(request, label) : await createWasmSession(module, request, label);
+  let layout;
+  try {
+    layout = readDecoderLayout(session, config, variant.file);
+  } catch (error) {
+    await session.release();
+    throw error;
+  }
+  progress('ready', steps);
+  return {
+    decoder: new DecoderSession(session, layout, device.device, module),
+    config,
+    device,
+    variant,
+    env,
+    ...(quantized ? { quantized } : {}),
+  };
+}
+
+function mb(bytes: number): string {
+  return `${Math.round(bytes / 2 ** 20)} MiB`;
+}
+
+/** The load-time graph rewrites, in one pass over the model bytes. */
+function rewriteModel(
+  model: Uint8Array,
+  wanted: { dequantize: boolean; lastLogitsOnly: boolean },
+): { model: Uint8Array; dequantized: number; bytesBefore: number } {
+  const transforms: GraphTransform[] = [];
+  if (wanted.dequantize) transforms.push(dequantizeNBits);
+  if (wanted.lastLogitsOnly) transforms.push(lastPositionLogits('logits'));
+  if (transforms.length === 0) return { model, dequantized: 0, bytesBefore: model.length };
+  let result;
+  try {
+    result = rewriteGraph(model, transforms);
+  } catch {
+    // Not a graph we can walk: ORT will say what is wrong with it when it loads the bytes as they are.
+    return { model, dequantized: 0, bytesBefore: model.length };
+  }
+  return {
+    model: result.model,
+    dequantized: wanted.dequantize ? result.counts[0]! : 0,
+    bytesBefore: model.length,
+  };
+}

@@ -1,0 +1,34 @@
+import { DataType, nodeMessage, tensorMessage, type GraphTransform } from './graph.ts';
+
+/**
+ * A decoder computes logits for every position of its input, but generation only reads the last
+ * one: slicing the hidden states to the last position before the LM head saves that MatMul over the
+ * whole prompt (`[seq, hidden] x [hidden, vocab]`, about a tenth of a prefill for a 135M model) and
+ * the copy of a `[seq, vocab]` output. The `logits` output becomes `[batch, 1, vocab]`.
+ */
+export function lastPositionLogits(logitsName: string): GraphTransform {
+  return {
+    rewrite(node) {
+      if (node.opType !== 'MatMul' || node.domain !== '' || node.outputs[0] !== logitsName) return undefined;
+      const base = `${node.name}/last_position`;
+      const sliced = `${base}/hidden`;
+      const int64 = (value: bigint) => BigInt64Array.of(value);
+      return {
+        nodes: [
+          nodeMessage(
+            'Slice',
+            `${base}/Slice`,
+            [node.inputs[0]!, `${base}/starts`, `${base}/ends`, `${base}/axes`],
+            [sliced],
+          ),
+          nodeMessage('MatMul', node.name, [sliced, node.inputs[1]!], node.outputs),
+        ],
+        initializers: [
+          tensorMessage(`${base}/starts`, [1], DataType.INT64, int64(-1n)),
+          tensorMessage(`${base}/ends`, [1], DataType.INT64, int64(2n ** 63n - 1n)),
+          tensorMessage(`${base}/axes`, [1], DataType.INT64, int64(1n)),
+        ],
+      };
+    },
+  };
+}

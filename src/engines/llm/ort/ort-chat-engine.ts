@@ -1,0 +1,187 @@
+import { HearthError, throwIfAborted } from '../../../core/errors.ts';
+import type { ModelFiles } from '../../../core/model-files.ts';
+import type { CacheKey } from '../cache/prefix-cache.ts';
+import { PrefixCache } from '../cache/prefix-cache.ts';
+import type {
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatEngine,
+  EngineCapabilities,
+  LoadOptions,
+} from '../contract.ts';
+import { collectCompletion, newIdentity, toChunks } from '../generation/completion.ts';
+import { generate, type FedTokens, type GenerationEvent } from '../generation/decode-loop.ts';
+import type { GenerationHooksFactory, GenerationPlan } from '../generation/plan.ts';
+import { prepareGeneration } from '../generation/prepare.ts';
+import { TurnLock } from '../generation/turn-lock.ts';
+import { validateRequest } from '../request.ts';
+import { ChatTemplate } from '../text/chat-template.ts';
+import { loadChatTokenizer, type ChatTokenizer } from '../text/tokenizer.ts';
+import type { DecoderSession } from './decoder-session.ts';
+import { loadDecoder, type DecoderLoadOptions } from './load-decoder.ts';
+import type { OrtDevice } from './ort-runtime.ts';
+
+export interface OrtEngineOptions extends LoadOptions, DecoderLoadOptions {
+  /** Use less than the model's context (memory, or tests of overflow). */
+  contextLength?: number;
+  /** Tool calls and constrained decoding, from the tools/grammar layer. */
+  hooks?: GenerationHooksFactory;
+}
+
+interface Loaded {
+  files: ModelFiles;
+  tokenizer: ChatTokenizer;
+  template: ChatTemplate;
+  decoder: DecoderSession;
+  capabilities: EngineCapabilities;
+  vocabSize: number;
+}
+
+/** Loads a Hugging Face ONNX decoder (onnx-community layout) and serves chat completions from it. */
+export async function loadOrtChatEngine(
+  files: ModelFiles,
+  options: OrtEngineOptions = {},
+): Promise<OrtChatEngine> {
+  const tokenizer = await loadChatTokenizer(files);
+  const template = new ChatTemplate(tokenizer.config, {
+    bos_token: tokenizer.specialToken('bos_token'),
+    eos_token: tokenizer.specialToken('eos_token'),
+  });
+  throwIfAborted(options.signal);
+  const { decoder, config, device, variant, env, quantized } = await loadDecoder(files, options);
+
+  const contextLength = Math.min(
+    options.contextLength ?? Infinity,
+    config.max_position_embeddings ?? tokenizer.config.model_max_length ?? 2048,
+  );
+  const templateSource = JSON.stringify(tokenizer.config.chat_template ?? '');
+  const capabilities: EngineCapabilities = {
+    backend: 'ort',
+    device: device.device,
+    deviceReason:
+      `${device.reason} Weights: ${variant.reason}${quantized ? `; ${quantized}` : ''}.` +
+      (device.device === 'wasm' ? ` WASM threads: ${env.threads} (${env.reason}).` : ''),
+    ...(device.device === 'wasm' ? { threads: env.threads } : {}),
+    modelId: files.modelId,
+    dtype: variant.dtype,
+    contextLength,
+    supportsTools: options.hooks !== undefined && templateSource.includes('tools'),
+    supportsAdapters: false,
+    supportsGrammar: options.hooks !== undefined,
+  };
+  const vocabSize = config.vocab_size ?? tokenizer.vocabulary().length;
+  return new OrtChatEngine({ files, tokenizer, template, decoder, capabilities, vocabSize }, options);
+}
+
+export class OrtChatEngine implements ChatEngine {
+  private loaded: Loaded | null;
+  private readonly prefixCache = new PrefixCache();
+  private readonly lock = new TurnLock();
+
+  constructor(
+    loaded: Loaded,
+    private readonly options: OrtEngineOptions,
+  ) {
+    this.loaded = loaded;
+  }
+
+  async capabilities(): Promise<EngineCapabilities> {
+    return this.require().capabilities;
+  }
+
+  /** Tokens run through the model since load: the prefix cache shows as fewer of them. */
+  get processedTokens(): number {
+    return this.require().decoder.processedTokens;
+  }
+
+  create(request: ChatCompletionRequest & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
+  create(request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
+  create(request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
+  async create(raw: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
+    const request = validateRequest(raw);
+    const loaded = this.require();
+    if (request.adapter) {
+      throw new HearthError(
+        'UNSUPPORTED',
+        'This engine has no LoRA adapters loaded; send the request without adapter.',
+      );
+    }
+    const plan = await prepareGeneration(request, {
+      tokenizer: loaded.tokenizer,
+      template: loaded.template,
+      vocabSize: loaded.vocabSize,
+      contextLength: loaded.capabilities.contextLength,
+      overflow: this.options.overflow ?? 'error',
+      ...(this.options.hooks ? { hooks: this.options.hooks } : {}),
+    });
+    const identity = newIdentity(request.model ?? loaded.capabilities.modelId);
+    const chunks = toChunks(this.run(loaded, plan, this.cacheKey(loaded, request)), identity);
+    if (request.stream) return chunks;
+    const completion = await collectCompletion(chunks);
+    throwIfAborted(request.signal);
+    return completion;
+  }
+
+  async unload(): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded) return;
+    const release = await this.lock.acquire();
+    try {
+      this.loaded = null;
+      this.prefixCache.clear();
+      await loaded.decoder.release();
+    } finally {
+      release();
+    }
+  }
+
+  private cacheKey(loaded: Loaded, request: ChatCompletionRequest): CacheKey {
+    return {
+      modelId: loaded.files.modelId,
+      revision: loaded.files.revision,
+      dtype: loaded.capabilities.dtype,
+      device: loaded.capabilities.device,
+      adapter: request.adapter ?? null,
+    };
+  }
+
+  /** Waits its turn, reuses the cached prefix, generates, and records what the KV cache now holds. */
+  private async *run(loaded: Loaded, plan: GenerationPlan, key: CacheKey): AsyncGenerator<GenerationEvent> {
+    const release = await this.lock.acquire();
+    const { decoder } = loaded;
+    const fed: FedTokens = { ids: [] };
+    let failed = false;
+    try {
+      if (this.loaded !== loaded) throw notLoaded();
+      if (decoder.cache.length !== this.prefixCache.tokens.length) this.prefixCache.clear();
+      const reuse = this.prefixCache.plan(key, plan.promptIds);
+      if (reuse.keep === 0) decoder.cache.reset();
+      else await decoder.cache.truncate(reuse.keep);
+      fed.ids = plan.promptIds.slice(0, reuse.keep);
+      yield* generate(plan, reuse.prefill, decoder, loaded.tokenizer, fed);
+    } catch (error) {
+      failed = true;
+      throw error;
+    } finally {
+      if (failed || decoder.cache.length !== fed.ids.length) {
+        this.prefixCache.clear();
+        decoder.cache.reset();
+      } else {
+        this.prefixCache.commit(key, fed.ids);
+      }
+      release();
+    }
+  }
+
+  private require(): Loaded {
+    if (!this.loaded) throw notLoaded();
+    return this.loaded;
+  }
+}
+
+function notLoaded(): HearthError {
+  return new HearthError('MODEL_NOT_LOADED', 'No model is loaded in this engine. Call load() first.');
+}
+
+export type { OrtDevice };

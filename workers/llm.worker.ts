@@ -1,0 +1,28 @@
+import { exposeApi } from '../src/core/rpc/index.ts';
+import { loadWasmBuild } from '../src/engines/llm/ort/browser-wasm-build.ts';
+import { LlmService } from '../src/engines/llm/service.ts';
+import { detectToolCallFormat, toolHooksFactory } from '../src/engines/llm/tools/index.ts';
+import { browserWasmPaths } from '../src/engines/ort/browser-wasm-paths.ts';
+import { httpModelFiles } from '../src/models/http-model-files.ts';
+import { ModelStore } from '../src/models/model-store.ts';
+
+// Created on first use: the store opens OPFS, which a model read straight over HTTP never needs.
+let store: ModelStore | undefined;
+
+exposeApi(
+  new LlmService({
+    filesFor: ({ baseUrl, modelId, revision }, { store: keep, ...progress }) =>
+      keep
+        ? (store ??= new ModelStore()).filesOnDemand({ baseUrl, modelId, revision }, progress)
+        : httpModelFiles(baseUrl, modelId, revision),
+    wasmPaths: browserWasmPaths,
+    wasmBuild: loadWasmBuild,
+    hooksFor: (modelId, chatTemplate) =>
+      toolHooksFactory({ modelId, toolFormat: detectToolCallFormat(chatTemplate), constrain: true }),
+    // web-llm is large: fetched only when an MLC model is loaded.
+    loadWebLlm: async (modelId, options) => {
+      const { loadWebLlmChatEngine } = await import('../src/engines/llm/webllm/load.ts');
+      return loadWebLlmChatEngine(modelId, options);
+    },
+  }),
+);
