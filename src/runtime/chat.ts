@@ -1,6 +1,7 @@
 import { connectApi } from '../core/rpc/index.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
 import type {
+  AdapterApi,
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -18,6 +19,11 @@ export interface ChatHandle {
   /** OpenAI-shaped: `chat.completions.create({ messages, stream, signal, ... })`. */
   chat: { completions: ChatCompletions };
   capabilities(): Promise<EngineCapabilities>;
+  /**
+   * LoRA adapters on the loaded model: `adapters.load('name@version', { config, weights })`, then
+   * `create({ ..., adapter: 'name@version' })`. A switch between requests needs no reload.
+   */
+  adapters: AdapterApi;
   /** Loads another model in the same worker (the previous one is released). */
   load(options: LlmLoadOptions, progress?: LongOperationOptions): Promise<EngineCapabilities>;
   unload(): Promise<void>;
@@ -56,6 +62,11 @@ export async function createChat(options: CreateChatOptions): Promise<ChatHandle
       },
     },
     capabilities: () => api.capabilities(),
+    adapters: {
+      load: (ref, files) => api.loadAdapter(ref, files),
+      unload: (ref) => api.unloadAdapter(ref),
+      list: () => api.listAdapters(),
+    },
     load: (next, progress = {}) => api.load(next, progress),
     unload: () => api.unload(),
     terminate,

@@ -1,4 +1,5 @@
 import type { LongOperationOptions } from '../../core/progress.ts';
+import type { AdapterInfo } from '../lora/index.ts';
 
 /* OpenAI chat-completions shapes, so code written for OpenAI's client reads the same here. */
 
@@ -128,4 +129,21 @@ export interface ChatEngine {
   create(request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
   create(request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
   unload(): Promise<void>;
+  /** Present on backends that take LoRA adapters (`capabilities().supportsAdapters`). */
+  readonly adapters?: AdapterApi;
 }
+
+/** The two PEFT files of an adapter: `adapter_config.json` (parsed, or its bytes) and the safetensors weights. */
+export interface AdapterFiles {
+  config: unknown;
+  weights: Uint8Array;
+}
+
+/** LoRA adapters resident on an engine, named `name@version` (immutable) and chosen per request. */
+export interface AdapterApi {
+  load(ref: string, files: AdapterFiles): Promise<AdapterInfo>;
+  unload(ref: string): Promise<boolean>;
+  list(): Promise<AdapterInfo[]>;
+}
+
+export type { AdapterInfo };

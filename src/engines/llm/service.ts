@@ -4,6 +4,9 @@ import { readModelJson, type ModelFiles } from '../../core/model-files.ts';
 import type { LongOperationOptions } from '../../core/progress.ts';
 import { configureOrt, type OrtEnvOptions } from '../ort/index.ts';
 import type {
+  AdapterApi,
+  AdapterFiles,
+  AdapterInfo,
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -99,6 +102,30 @@ export class LlmService {
 
   create(request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
     return this.loaded().create(request);
+  }
+
+  /** LoRA adapters on the loaded model (ORT backend): `name@version`, chosen per request with `adapter`. */
+  loadAdapter(ref: string, files: AdapterFiles): Promise<AdapterInfo> {
+    return this.adapterApi().load(ref, files);
+  }
+
+  unloadAdapter(ref: string): Promise<boolean> {
+    return this.adapterApi().unload(ref);
+  }
+
+  listAdapters(): Promise<AdapterInfo[]> {
+    return this.adapterApi().list();
+  }
+
+  private adapterApi(): AdapterApi {
+    const adapters = this.loaded().adapters;
+    if (!adapters) {
+      throw new HearthError(
+        'UNSUPPORTED',
+        'The loaded model takes no LoRA adapters (web-llm models, or a graph without projections).',
+      );
+    }
+    return adapters;
   }
 
   async unload(): Promise<void> {

@@ -12,13 +12,15 @@ export class DecoderSession implements LogitsSource {
   readonly cache: KvCache;
   /** Tokens run through the model since load, for tests and benchmarks (prefix-cache reuse shows here). */
   processedTokens = 0;
+  /** Inputs fed to every run besides tokens and cache: the LoRA A/B of the current request's adapter. */
+  extraFeeds: Record<string, ort.Tensor> = {};
 
   constructor(
     private readonly session: ort.InferenceSession,
     readonly layout: DecoderLayout,
     readonly device: OrtDevice,
     /** The onnxruntime-web build the session belongs to: inputs are made with its Tensor class. */
-    private readonly module: OrtModule,
+    readonly module: OrtModule,
   ) {
     this.cache = new KvCache(layout, module);
   }
@@ -28,6 +30,7 @@ export class DecoderSession implements LogitsSource {
     const past = this.cache.length;
     const total = past + ids.length;
     const feeds: Record<string, ort.Tensor> = {
+      ...this.extraFeeds,
       [this.layout.inputIds]: this.int64(ids.length, (i) => ids[i]!),
       ...this.cache.feeds(),
     };

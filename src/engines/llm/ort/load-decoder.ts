@@ -1,6 +1,7 @@
-import { throwIfAborted } from '../../../core/errors.ts';
+import { isHearthError, throwIfAborted } from '../../../core/errors.ts';
 import { readModelJson, type ModelFiles } from '../../../core/model-files.ts';
 import type { LongOperationOptions } from '../../../core/progress.ts';
+import { rewriteForLora, type LoraTarget } from '../../lora/index.ts';
 import { configureOrt, type OrtEnvReport } from '../../ort/index.ts';
 import { DecoderSession } from './decoder-session.ts';
 import { readDecoderLayout, type ModelConfig } from './graph-layout.ts';
@@ -38,6 +39,11 @@ export interface DecoderLoadOptions extends LongOperationOptions {
    * device 'wasm'. Without it the default build runs WASM too (as in Node).
    */
   wasmBuild?: (threads: number) => Promise<OrtModule>;
+  /**
+   * Rewrite every q/k/v/o/gate/up/down projection at load so LoRA adapters can be applied per request
+   * without a new session (zero-rank-1 inputs give exactly the base output). Default true.
+   */
+  adapters?: boolean;
 }
 
 export interface LoadedDecoder {
@@ -48,6 +54,8 @@ export interface LoadedDecoder {
   env: OrtEnvReport;
   /** How 4-bit weights run here, when the weights are 4-bit. */
   quantized?: string;
+  /** The projections that take adapters (empty when adapters are off or the graph has none). */
+  loraTargets: LoraTarget[];
 }
 
 /**
@@ -84,6 +92,8 @@ export async function loadDecoder(
     lastLogitsOnly: options.lastLogitsOnly ?? true,
   });
   model = rewrite.model;
+  const lora = options.adapters === false ? { model, targets: [] } : prepareForAdapters(model);
+  model = lora.model;
   const quantized = !variant.dtype.startsWith('q4')
     ? undefined
     : rewrite.dequantized > 0
@@ -114,7 +124,18 @@ export async function loadDecoder(
     variant,
     env,
     ...(quantized ? { quantized } : {}),
+    loraTargets: lora.targets,
   };
+}
+
+/** Adds the LoRA inputs; a graph without recognisable projections simply serves no adapters. */
+function prepareForAdapters(model: Uint8Array): { model: Uint8Array; targets: LoraTarget[] } {
+  try {
+    return rewriteForLora(model);
+  } catch (error) {
+    if (isHearthError(error, 'LORA_REWRITE_FAILED')) return { model, targets: [] };
+    throw error;
+  }
 }
 
 function mb(bytes: number): string {

@@ -3,6 +3,8 @@ import type { ModelFiles } from '../../../core/model-files.ts';
 import type { CacheKey } from '../cache/prefix-cache.ts';
 import { PrefixCache } from '../cache/prefix-cache.ts';
 import type {
+  AdapterApi,
+  AdapterFiles,
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
@@ -18,13 +20,18 @@ import { TurnLock } from '../generation/turn-lock.ts';
 import { validateRequest } from '../request.ts';
 import { ChatTemplate } from '../text/chat-template.ts';
 import { loadChatTokenizer, type ChatTokenizer } from '../text/tokenizer.ts';
+import type { AdapterInfo } from '../../lora/index.ts';
 import type { DecoderSession } from './decoder-session.ts';
+import { EngineAdapters } from './engine-adapters.ts';
+import { loraTensorFactory } from './lora-tensors.ts';
 import { loadDecoder, type DecoderLoadOptions } from './load-decoder.ts';
 import type { OrtDevice } from './ort-runtime.ts';
 
 export interface OrtEngineOptions extends LoadOptions, DecoderLoadOptions {
   /** Use less than the model's context (memory, or tests of overflow). */
   contextLength?: number;
+  /** Bytes of adapter weights kept resident; the least recently used adapter goes first. Default 256 MiB. */
+  adapterBudgetBytes?: number;
   /** Tool calls and constrained decoding, from the tools/grammar layer. */
   hooks?: GenerationHooksFactory;
 }
@@ -36,6 +43,8 @@ interface Loaded {
   decoder: DecoderSession;
   capabilities: EngineCapabilities;
   vocabSize: number;
+  /** Null when the graph has no projections to adapt (or adapters were turned off at load). */
+  adapters: EngineAdapters | null;
 }
 
 /** Loads a Hugging Face ONNX decoder (onnx-community layout) and serves chat completions from it. */
@@ -49,7 +58,16 @@ export async function loadOrtChatEngine(
     eos_token: tokenizer.specialToken('eos_token'),
   });
   throwIfAborted(options.signal);
-  const { decoder, config, device, variant, env, quantized } = await loadDecoder(files, options);
+  const { decoder, config, device, variant, env, quantized, loraTargets } = await loadDecoder(files, options);
+  const adapters =
+    loraTargets.length === 0
+      ? null
+      : new EngineAdapters(
+          files.modelId,
+          loraTargets,
+          await loraTensorFactory(decoder.module, device.device),
+          options.adapterBudgetBytes,
+        );
 
   const contextLength = Math.min(
     options.contextLength ?? Infinity,
@@ -67,11 +85,14 @@ export async function loadOrtChatEngine(
     dtype: variant.dtype,
     contextLength,
     supportsTools: options.hooks !== undefined && templateSource.includes('tools'),
-    supportsAdapters: false,
+    supportsAdapters: adapters !== null,
     supportsGrammar: options.hooks !== undefined,
   };
   const vocabSize = config.vocab_size ?? tokenizer.vocabulary().length;
-  return new OrtChatEngine({ files, tokenizer, template, decoder, capabilities, vocabSize }, options);
+  return new OrtChatEngine(
+    { files, tokenizer, template, decoder, capabilities, vocabSize, adapters },
+    options,
+  );
 }
 
 export class OrtChatEngine implements ChatEngine {
@@ -90,6 +111,17 @@ export class OrtChatEngine implements ChatEngine {
     return this.require().capabilities;
   }
 
+  /**
+   * LoRA adapters by `name@version`, chosen per request with `adapter`. Loading or unloading waits
+   * for the request in flight, so nothing changes under a running generation.
+   */
+  readonly adapters: AdapterApi = {
+    load: async (ref: string, files: AdapterFiles): Promise<AdapterInfo> =>
+      this.withAdapters((adapters) => adapters.load(ref, files)),
+    unload: async (ref: string): Promise<boolean> => this.withAdapters((adapters) => adapters.unload(ref)),
+    list: async (): Promise<AdapterInfo[]> => this.require().adapters?.list() ?? [],
+  };
+
   /** Tokens run through the model since load: the prefix cache shows as fewer of them. */
   get processedTokens(): number {
     return this.require().decoder.processedTokens;
@@ -101,12 +133,14 @@ export class OrtChatEngine implements ChatEngine {
   async create(raw: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
     const request = validateRequest(raw);
     const loaded = this.require();
-    if (request.adapter) {
+    if (request.adapter && !loaded.adapters) {
       throw new HearthError(
         'UNSUPPORTED',
-        'This engine has no LoRA adapters loaded; send the request without adapter.',
+        `${loaded.capabilities.modelId} takes no LoRA adapters (no q/k/v/o/gate/up/down projections found in its graph); send the request without adapter.`,
       );
     }
+    // Before any work: an unknown adapter is the caller's mistake, not a generation failure.
+    const adapterId = loaded.adapters?.cacheId(request.adapter) ?? null;
     const plan = await prepareGeneration(request, {
       tokenizer: loaded.tokenizer,
       template: loaded.template,
@@ -116,7 +150,10 @@ export class OrtChatEngine implements ChatEngine {
       ...(this.options.hooks ? { hooks: this.options.hooks } : {}),
     });
     const identity = newIdentity(request.model ?? loaded.capabilities.modelId);
-    const chunks = toChunks(this.run(loaded, plan, this.cacheKey(loaded, request)), identity);
+    const chunks = toChunks(
+      this.run(loaded, plan, this.cacheKey(loaded, adapterId), request.adapter),
+      identity,
+    );
     if (request.stream) return chunks;
     const completion = await collectCompletion(chunks);
     throwIfAborted(request.signal);
@@ -131,29 +168,54 @@ export class OrtChatEngine implements ChatEngine {
       this.loaded = null;
       this.prefixCache.clear();
       await loaded.decoder.release();
+      loaded.adapters?.dispose();
     } finally {
       release();
     }
   }
 
-  private cacheKey(loaded: Loaded, request: ChatCompletionRequest): CacheKey {
+  /** `adapterId` is the ref and the fingerprint of its weights, so the KV of one adapter never serves another. */
+  private cacheKey(loaded: Loaded, adapterId: string | null): CacheKey {
     return {
       modelId: loaded.files.modelId,
       revision: loaded.files.revision,
       dtype: loaded.capabilities.dtype,
       device: loaded.capabilities.device,
-      adapter: request.adapter ?? null,
+      adapter: adapterId,
     };
   }
 
+  private async withAdapters<T>(use: (adapters: EngineAdapters) => T): Promise<T> {
+    const release = await this.lock.acquire();
+    try {
+      const adapters = this.require().adapters;
+      if (!adapters) {
+        throw new HearthError(
+          'UNSUPPORTED',
+          `${this.require().capabilities.modelId} takes no LoRA adapters (no adaptable projections in its graph).`,
+        );
+      }
+      return use(adapters);
+    } finally {
+      release();
+    }
+  }
+
   /** Waits its turn, reuses the cached prefix, generates, and records what the KV cache now holds. */
-  private async *run(loaded: Loaded, plan: GenerationPlan, key: CacheKey): AsyncGenerator<GenerationEvent> {
+  private async *run(
+    loaded: Loaded,
+    plan: GenerationPlan,
+    key: CacheKey,
+    adapter: string | undefined,
+  ): AsyncGenerator<GenerationEvent> {
     const release = await this.lock.acquire();
     const { decoder } = loaded;
     const fed: FedTokens = { ids: [] };
     let failed = false;
     try {
       if (this.loaded !== loaded) throw notLoaded();
+      // The adapter is fixed for the whole request: a switch takes effect from the next one.
+      decoder.extraFeeds = loaded.adapters?.feeds(adapter) ?? {};
       if (decoder.cache.length !== this.prefixCache.tokens.length) this.prefixCache.clear();
       const reuse = this.prefixCache.plan(key, plan.promptIds);
       if (reuse.keep === 0) decoder.cache.reset();

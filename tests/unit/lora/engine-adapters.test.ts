@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatCompletion } from '../../../src/engines/llm/contract.ts';
+import type { GenerationHooksFactory } from '../../../src/engines/llm/generation/plan.ts';
+import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import { fsModelFiles } from '../../support/fs-model-files.ts';
+import { fixtureAdapterFiles, loadLoraReference } from './fixture-adapters.ts';
+import { maxAbsDiff } from './support.ts';
+
+const reference = loadLoraReference();
+const modelId = 'hearth-demo/tiny-llama-chat';
+
+// Records the logits the first token is sampled from: the last prompt position's, what PyTorch saved.
+let firstLogits: Float32Array | null = null;
+const recordFirstLogits: GenerationHooksFactory = () => ({
+  logitsProcessor: {
+    process: (logits) => void (firstLogits ??= logits.slice()),
+    accept: () => undefined,
+    isComplete: () => false,
+    dispose: () => undefined,
+  },
+});
+
+let engine: OrtChatEngine;
+beforeAll(async () => {
+  engine = await loadOrtChatEngine(fsModelFiles(modelId), {
+    device: 'wasm',
+    dtype: 'fp32',
+    threads: 1,
+    hooks: recordFirstLogits,
+  });
+  for (const name of Object.keys(reference.adapters))
+    await engine.adapters.load(`${name}@1`, fixtureAdapterFiles(name));
+});
+afterAll(() => engine.unload());
+
+async function turn(index: number, adapter: string | null) {
+  firstLogits = null;
+  const before = engine.processedTokens;
+  const completion = (await engine.create({
+    messages: reference.conversation[index]!.messages,
+    max_tokens: 1,
+    temperature: 0,
+    ...(adapter ? { adapter: `${adapter}@1` } : {}),
+  })) as ChatCompletion;
+  // With max_tokens 1 the sampled token is never fed back: every processed token is a prompt token.
+  return { logits: firstLogits!, prefilled: engine.processedTokens - before, completion };
+}
+
+describe('LoRA adapters on the ORT engine (WASM), one session, per request', () => {
+  it('says it supports adapters and lists the loaded ones', async () => {
+    expect((await engine.capabilities()).supportsAdapters).toBe(true);
+    expect((await engine.adapters.list()).map((a) => a.ref).sort()).toEqual(['herald-r16@1', 'upper-r8@1']);
+  });
+
+  it('matches PyTorch base+X, +Y, base, +X over one multi-turn conversation, never reusing KV across adapters', async () => {
+    for (const [index, prompt] of reference.conversation.entries()) {
+      const { logits, prefilled, completion } = await turn(index, prompt.adapter);
+      const expected = prompt.adapter
+        ? reference.adapters[prompt.adapter]!.logits[index]!
+        : reference.base[index]!;
+      expect(maxAbsDiff(logits, expected), `turn ${index} (${prompt.adapter ?? 'base'})`).toBeLessThan(1e-4);
+      expect(completion.usage.prompt_tokens).toBe(prompt.ids.length);
+      // Each turn switches adapter, so the cached KV of the previous turn (another adapter) must not be used.
+      expect(prefilled, `turn ${index} prefilled`).toBe(prompt.ids.length);
+    }
+  });
+
+  it('reuses the prefix cache when the same adapter continues the conversation', async () => {
+    await turn(3, 'upper-r8');
+    const again = await turn(3, 'upper-r8');
+    expect(again.prefilled).toBe(1);
+    expect(maxAbsDiff(again.logits, reference.adapters['upper-r8']!.logits[3]!)).toBeLessThan(1e-4);
+  });
+
+  it('gives exactly the logits of an engine without the LoRA rewrite when no adapter is chosen', async () => {
+    const plain = await loadOrtChatEngine(fsModelFiles(modelId), {
+      device: 'wasm',
+      dtype: 'fp32',
+      threads: 1,
+      adapters: false,
+      hooks: recordFirstLogits,
+    });
+    try {
+      expect((await plain.capabilities()).supportsAdapters).toBe(false);
+      firstLogits = null;
+      await plain.create({ messages: reference.conversation[2]!.messages, max_tokens: 1, temperature: 0 });
+      const withoutRewrite = firstLogits!;
+      const { logits } = await turn(2, null);
+      expect(maxAbsDiff(logits, withoutRewrite)).toBe(0);
+      await expect(
+        plain.create({ messages: reference.conversation[0]!.messages, adapter: 'upper-r8@1' }),
+      ).rejects.toMatchObject({
+        code: 'UNSUPPORTED',
+      });
+    } finally {
+      await plain.unload();
+    }
+  });
+
+  it('refuses an unknown adapter before generating, and a bad adapter without disturbing the base model', async () => {
+    await expect(
+      engine.create({ messages: reference.conversation[0]!.messages, adapter: 'missing@1' }),
+    ).rejects.toMatchObject({
+      code: 'ADAPTER_NOT_LOADED',
+    });
+    const truncated = fixtureAdapterFiles('upper-r8');
+    truncated.weights = truncated.weights.subarray(0, 1000);
+    await expect(engine.adapters.load('broken@1', truncated)).rejects.toMatchObject({
+      code: 'ADAPTER_INVALID',
+    });
+    await expect(engine.adapters.load('upper-r8@1', fixtureAdapterFiles('herald-r16'))).rejects.toMatchObject(
+      {
+        code: 'ADAPTER_IMMUTABLE',
+      },
+    );
+    const { logits } = await turn(0, null);
+    expect(maxAbsDiff(logits, reference.base[0]!)).toBeLessThan(1e-4);
+    expect((await engine.adapters.list()).map((a) => a.ref).sort()).toEqual(['herald-r16@1', 'upper-r8@1']);
+  });
+
+  it('unloads an adapter; requests for it are then refused', async () => {
+    await engine.adapters.load('temp@1', fixtureAdapterFiles('upper-r8'));
+    expect(await engine.adapters.unload('temp@1')).toBe(true);
+    await expect(
+      engine.create({ messages: reference.conversation[0]!.messages, adapter: 'temp@1' }),
+    ).rejects.toMatchObject({
+      code: 'ADAPTER_NOT_LOADED',
+    });
+  });
+});
