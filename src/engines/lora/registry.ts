@@ -39,17 +39,7 @@ export class AdapterRegistry<T> {
     private readonly factory: LoraTensorFactory<T>,
     private readonly budgetBytes = 256 * 1024 * 1024,
   ) {
-    this.zeros = new Map();
-    for (const target of targets) {
-      this.zeros.set(
-        target.inputA,
-        factory.create(new Float32Array(target.inFeatures), [target.inFeatures, 1]),
-      );
-      this.zeros.set(
-        target.inputB,
-        factory.create(new Float32Array(target.outFeatures), [1, target.outFeatures]),
-      );
-    }
+    this.zeros = zeroAdapterFeeds(targets, factory);
   }
 
   load(ref: string, adapter: PreparedAdapter, fingerprint: string): AdapterInfo {
@@ -144,4 +134,17 @@ export class AdapterRegistry<T> {
       this.unload(victim.info.ref);
     }
   }
+}
+
+/**
+ * Rank-1 zero A and B for every target: the inputs that make the rewritten graph compute exactly
+ * the base model (x·0·0 adds +0). Never rank 0, which breaks WebGPU.
+ */
+export function zeroAdapterFeeds<T>(targets: LoraTarget[], factory: LoraTensorFactory<T>): Map<string, T> {
+  const zeros = new Map<string, T>();
+  for (const target of targets) {
+    zeros.set(target.inputA, factory.create(new Float32Array(target.inFeatures), [target.inFeatures, 1]));
+    zeros.set(target.inputB, factory.create(new Float32Array(target.outFeatures), [1, target.outFeatures]));
+  }
+  return zeros;
 }

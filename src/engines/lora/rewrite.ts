@@ -1,6 +1,7 @@
 import { HearthError } from '../../core/errors.ts';
-import { MessageWriter } from './protobuf.ts';
-import { ONNX, readOnnxGraph, TensorElementType, type OnnxGraph, type OnnxNode } from './onnx-graph.ts';
+import { DataType, nodeMessage } from '../onnx/graph.ts';
+import { asString, fields, MessageWriter, type Field } from '../onnx/protobuf.ts';
+import { ONNX, readOnnxGraph, type OnnxGraph, type OnnxNode } from './onnx-graph.ts';
 import { moduleName, parseProjectionName, type LoraTarget } from './targets.ts';
 
 export interface RewriteResult {
@@ -16,8 +17,8 @@ function isProjectionMatMul(node: OnnxNode): boolean {
 /** in/out features of a projection node, from its attributes or its weight's shape. */
 function featuresOf(node: OnnxNode, graph: OnnxGraph): { inFeatures: number; outFeatures: number } {
   if (node.opType === 'MatMulNBits') {
-    const k = node.intAttributes.get('K');
-    const n = node.intAttributes.get('N');
+    const k = node.ints.get('K');
+    const n = node.ints.get('N');
     if (k === undefined || n === undefined)
       throw rewriteError(`MatMulNBits node ${node.name} lacks K/N attributes.`);
     return { inFeatures: Number(k), outFeatures: Number(n) };
@@ -38,39 +39,30 @@ function rewriteError(message: string): HearthError {
 }
 
 /** A graph input `[inFeatures or symbolic rank, ...]` of the activations' element type. */
-function graphInput(name: string, dims: Array<number | string>, elemType: number): Uint8Array {
-  return new MessageWriter()
-    .string(ONNX.valueInfo.name, name)
-    .message(ONNX.valueInfo.type, (type) =>
-      type.message(ONNX.type.tensor, (tensor) =>
-        tensor.varint(ONNX.tensorType.elemType, elemType).message(ONNX.tensorType.shape, (shape) => {
-          for (const dim of dims) {
-            shape.message(ONNX.shape.dim, (d) =>
-              typeof dim === 'number' ? d.varint(ONNX.dim.value, dim) : d.string(ONNX.dim.param, dim),
-            );
-          }
-        }),
-      ),
-    )
-    .finish();
-}
-
-function node(name: string, opType: string, inputs: string[], outputs: string[]): Uint8Array {
-  const writer = new MessageWriter();
-  inputs.forEach((input) => writer.string(ONNX.node.input, input));
-  outputs.forEach((output) => writer.string(ONNX.node.output, output));
-  return writer.string(ONNX.node.name, name).string(ONNX.node.opType, opType).finish();
+function graphInput(name: string, dims: Array<number | string>, elemType: number): MessageWriter {
+  const shape = new MessageWriter();
+  for (const dim of dims) {
+    const entry = new MessageWriter();
+    if (typeof dim === 'number') entry.varintField(ONNX.dim.value, dim);
+    else entry.stringField(ONNX.dim.param, dim);
+    shape.bytesField(ONNX.shape.dim, entry);
+  }
+  const tensor = new MessageWriter()
+    .varintField(ONNX.tensorType.elemType, elemType)
+    .bytesField(ONNX.tensorType.shape, shape);
+  const type = new MessageWriter().bytesField(ONNX.type.tensor, tensor);
+  return new MessageWriter().stringField(ONNX.valueInfo.name, name).bytesField(ONNX.valueInfo.type, type);
 }
 
 /** The target node with its output renamed, every other field byte for byte. */
-function renameOutput(target: OnnxNode, from: string, to: string): Uint8Array {
+function renameOutput(target: OnnxNode, from: string, to: string): MessageWriter {
   const writer = new MessageWriter();
-  for (const field of target.fields) {
-    if (field.field === ONNX.node.output && new TextDecoder().decode(field.payload) === from)
-      writer.string(ONNX.node.output, to);
+  for (const field of fields(target.field.bytes)) {
+    if (field.number === ONNX.node.output && asString(field) === from)
+      writer.stringField(ONNX.node.output, to);
     else writer.raw(field.raw);
   }
-  return writer.finish();
+  return writer;
 }
 
 /**
@@ -80,7 +72,7 @@ function renameOutput(target: OnnxNode, from: string, to: string): Uint8Array {
  * The new nodes follow their projection, so the graph stays topologically sorted.
  */
 export function rewriteForLora(model: Uint8Array, options: { elemType?: number } = {}): RewriteResult {
-  const elemType = options.elemType ?? TensorElementType.FLOAT;
+  const elemType = options.elemType ?? DataType.FLOAT;
   let graph: OnnxGraph;
   try {
     graph = readOnnxGraph(model);
@@ -89,7 +81,7 @@ export function rewriteForLora(model: Uint8Array, options: { elemType?: number }
   }
   const already = graph.inputNames.find((name) => name.startsWith('lora.'));
   if (already) throw rewriteError(`it already has LoRA inputs (${already}).`);
-  const byField = new Map<number, { target: LoraTarget; node: OnnxNode }>();
+  const byField = new Map<Field, { target: LoraTarget; node: OnnxNode }>();
   const seen = new Set<string>();
   for (const candidate of graph.nodes) {
     if (!isProjectionMatMul(candidate)) continue;
@@ -101,7 +93,7 @@ export function rewriteForLora(model: Uint8Array, options: { elemType?: number }
     if (candidate.outputs.length !== 1)
       throw rewriteError(`${candidate.name} has ${candidate.outputs.length} outputs.`);
     const { inFeatures, outFeatures } = featuresOf(candidate, graph);
-    byField.set(candidate.fieldIndex, {
+    byField.set(candidate.field, {
       node: candidate,
       target: {
         module,
@@ -117,52 +109,47 @@ export function rewriteForLora(model: Uint8Array, options: { elemType?: number }
 
   const graphWriter = new MessageWriter();
   let lastInput = graph.graphFields.reduce(
-    (last, field, index) => (field.field === ONNX.graph.input ? index : last),
+    (last, field, index) => (field.number === ONNX.graph.input ? index : last),
     -1,
   );
   if (lastInput < 0) lastInput = graph.graphFields.length - 1;
   const targets = [...byField.values()].map((entry) => entry.target);
 
   graph.graphFields.forEach((field, index) => {
-    const entry = byField.get(index);
+    const entry = byField.get(field);
     if (!entry) graphWriter.raw(field.raw);
     else {
       const { node: target, target: lora } = entry;
       const output = target.outputs[0]!;
       const base = `${output}/lora_base`;
-      graphWriter.bytes(ONNX.graph.node, renameOutput(target, output, base));
-      graphWriter.bytes(
-        ONNX.graph.node,
-        node(`/lora/${lora.module}/xA`, 'MatMul', [target.inputs[0]!, lora.inputA], [`${output}/lora_xa`]),
-      );
-      graphWriter.bytes(
-        ONNX.graph.node,
-        node(
-          `/lora/${lora.module}/xAB`,
-          'MatMul',
-          [`${output}/lora_xa`, lora.inputB],
-          [`${output}/lora_delta`],
-        ),
-      );
-      graphWriter.bytes(
-        ONNX.graph.node,
-        node(`/lora/${lora.module}/add`, 'Add', [base, `${output}/lora_delta`], [output]),
-      );
+      const xa = `${output}/lora_xa`;
+      const delta = `${output}/lora_delta`;
+      graphWriter
+        .bytesField(ONNX.graph.node, renameOutput(target, output, base))
+        .bytesField(
+          ONNX.graph.node,
+          nodeMessage('MatMul', `/lora/${lora.module}/xA`, [target.inputs[0]!, lora.inputA], [xa]),
+        )
+        .bytesField(
+          ONNX.graph.node,
+          nodeMessage('MatMul', `/lora/${lora.module}/xAB`, [xa, lora.inputB], [delta]),
+        )
+        .bytesField(ONNX.graph.node, nodeMessage('Add', `/lora/${lora.module}/add`, [base, delta], [output]));
     }
     if (index === lastInput) {
       for (const lora of targets) {
         const rank = `lora_rank_${lora.module.replaceAll('.', '_')}`;
-        graphWriter.bytes(ONNX.graph.input, graphInput(lora.inputA, [lora.inFeatures, rank], elemType));
-        graphWriter.bytes(ONNX.graph.input, graphInput(lora.inputB, [rank, lora.outFeatures], elemType));
+        graphWriter.bytesField(ONNX.graph.input, graphInput(lora.inputA, [lora.inFeatures, rank], elemType));
+        graphWriter.bytesField(ONNX.graph.input, graphInput(lora.inputB, [rank, lora.outFeatures], elemType));
       }
     }
   });
 
   const modelWriter = new MessageWriter();
-  graph.modelFields.forEach((field, index) => {
-    if (index === graph.graphFieldIndex) modelWriter.bytes(ONNX.model.graph, graphWriter.finish());
+  for (const field of graph.modelFields) {
+    if (field === graph.graphField) modelWriter.bytesField(ONNX.model.graph, graphWriter);
     else modelWriter.raw(field.raw);
-  });
+  }
   targets.sort((a, b) => a.layer - b.layer || a.module.localeCompare(b.module));
-  return { model: modelWriter.finish(), targets };
+  return { model: modelWriter.toBytes(), targets };
 }

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { dequantizeNBits } from '../../../src/engines/llm/ort/onnx/dequantize-nbits.ts';
-import { rewriteGraph } from '../../../src/engines/llm/ort/onnx/graph.ts';
+import { rewriteGraph } from '../../../src/engines/onnx/graph.ts';
 import { lastPositionLogits } from '../../../src/engines/llm/ort/onnx/last-position-logits.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { runParity } from './parity-run.ts';

@@ -1,12 +1,12 @@
 import { isHearthError, throwIfAborted } from '../../../core/errors.ts';
 import { readModelJson, type ModelFiles } from '../../../core/model-files.ts';
 import type { LongOperationOptions } from '../../../core/progress.ts';
-import { rewriteForLora, type LoraTarget } from '../../lora/index.ts';
+import { rewriteForLora, zeroAdapterFeeds, type LoraTarget } from '../../lora/index.ts';
 import { configureOrt, type OrtEnvReport } from '../../ort/index.ts';
 import { DecoderSession } from './decoder-session.ts';
 import { readDecoderLayout, type ModelConfig } from './graph-layout.ts';
 import { dequantizeNBits } from './onnx/dequantize-nbits.ts';
-import { rewriteGraph, type GraphTransform } from './onnx/graph.ts';
+import { rewriteGraph, type GraphTransform } from '../../onnx/graph.ts';
 import { lastPositionLogits } from './onnx/last-position-logits.ts';
 import { chooseVariant, needsShaderF16, type ChosenVariant } from './model-variants.ts';
 import {
@@ -117,8 +117,16 @@ export async function loadDecoder(
     throw error;
   }
   progress('ready', steps);
+  const decoder = new DecoderSession(session, layout, device.device, module);
+  // Until an engine chooses an adapter per request, the LoRA inputs hold zeros: the base model exactly.
+  decoder.extraFeeds = Object.fromEntries(
+    zeroAdapterFeeds(lora.targets, {
+      create: (data, dims) => new module.Tensor('float32', data, dims),
+      dispose: (tensor) => tensor.dispose(),
+    }),
+  );
   return {
-    decoder: new DecoderSession(session, layout, device.device, module),
+    decoder,
     config,
     device,
     variant,

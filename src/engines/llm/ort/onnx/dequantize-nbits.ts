@@ -5,7 +5,7 @@ import {
   type GraphTransform,
   type NodeInfo,
   type TensorInfo,
-} from './graph.ts';
+} from '../../../onnx/graph.ts';
 
 function floats(tensor: TensorInfo): Float32Array | undefined {
   if (!tensor.raw) return undefined;

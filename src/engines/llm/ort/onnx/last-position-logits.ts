@@ -1,4 +1,4 @@
-import { DataType, nodeMessage, tensorMessage, type GraphTransform } from './graph.ts';
+import { DataType, nodeMessage, tensorMessage, type GraphTransform } from '../../../onnx/graph.ts';
 
 /**
  * A decoder computes logits for every position of its input, but generation only reads the last
