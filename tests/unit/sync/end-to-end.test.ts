@@ -1,7 +1,8 @@
 /**
  * The whole loop on one machine: consented conversations -> feedback upload -> fine-tuning job on the local
  * executor -> the real trainer on the tiny demo model -> adapter published -> a browser key syncs it -> the
- * engine seam receives verified files -> independent PyTorch logits of those files equal the trainer's reference.
+ * engine receives verified files -> its logits with the adapter (and independent PyTorch logits of the same files)
+ * equal the trainer's reference.
  */
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,18 +15,53 @@ import {
   uploadFeedback,
   type AdapterFiles,
 } from '../../../src/sync/index.ts';
+import type { GenerationHooksFactory } from '../../../src/engines/llm/generation/plan.ts';
+import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { api, startTestServer, waitForJob, type JobView, type TestServer } from '../server/helpers.ts';
 import { DATA, PYTHON, ROOT, TINY_MODEL, maxAbsDiff, runPython } from '../trainer/run-trainer.ts';
 import { BASE_MODEL, sha256 } from './helpers.ts';
 
+// The engine records the logits its first token is drawn from: the prompt's last position, what the trainer saved.
+let firstLogits: Float32Array | null = null;
+const recordFirstLogits: GenerationHooksFactory = () => ({
+  logitsProcessor: {
+    process: (logits) => void (firstLogits ??= logits.slice()),
+    accept: () => undefined,
+    isComplete: () => false,
+    dispose: () => undefined,
+  },
+});
+
 let server: TestServer;
+let engine: OrtChatEngine;
 beforeAll(async () => {
   server = await startTestServer({
     trainerCommand: `${PYTHON},${path.join(ROOT, 'trainer/train.py')}`,
     baseLearningRate: 1e-3,
   });
+  engine = await loadOrtChatEngine(fsModelFiles(BASE_MODEL), {
+    device: 'wasm',
+    dtype: 'fp32',
+    threads: 1,
+    hooks: recordFirstLogits,
+  });
 });
-afterAll(async () => server?.close());
+afterAll(async () => {
+  await engine?.unload();
+  await server?.close();
+});
+
+async function firstTokenLogits(adapter?: string): Promise<Float32Array> {
+  firstLogits = null;
+  await engine.create({
+    messages: [{ role: 'user', content: 'What is Hearth?' }],
+    max_tokens: 1,
+    temperature: 0,
+    ...(adapter ? { adapter } : {}),
+  });
+  return firstLogits!;
+}
 
 interface Reference {
   adapter: { logits: number[][]; tokens: number[] };
@@ -63,7 +99,12 @@ describe('feedback -> training -> adapter in the browser', () => {
       baseModel: BASE_MODEL,
       store: new MemoryStore(),
       includeReference: true,
-      host: { load: async (ref, files) => void received.push({ ref, files }) },
+      host: {
+        load: async (ref, files) => {
+          received.push({ ref, files });
+          return engine.adapters.load(ref, files);
+        },
+      },
     });
     const report = await sync.sync();
     expect(report).toMatchObject({
@@ -90,5 +131,11 @@ describe('feedback -> training -> adapter in the browser', () => {
     const reference = files.reference as Reference;
     expect(maxAbsDiff(independent.adapter.logits[0]!, reference.adapter.logits[0]!)).toBeLessThan(1e-4);
     expect(maxAbsDiff(reference.adapter.logits[0]!, reference.base.logits[0]!)).toBeGreaterThan(1e-3);
+
+    // The runtime the browser uses, with the synced adapter chosen per request: the trainer's logits, and not the base's.
+    const adapted = await firstTokenLogits('pirate-feedback@1');
+    expect(maxAbsDiff(Array.from(adapted), reference.adapter.logits[0]!)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(Array.from(adapted), reference.base.logits[0]!)).toBeGreaterThan(1e-3);
+    expect(maxAbsDiff(Array.from(await firstTokenLogits()), reference.base.logits[0]!)).toBeLessThan(1e-4);
   }, 180_000);
 });
