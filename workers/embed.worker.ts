@@ -2,10 +2,17 @@ import { exposeApi } from '../src/core/rpc/index.ts';
 import { EmbedService } from '../src/engines/embed/service.ts';
 import { browserWasmPaths } from '../src/engines/ort/browser-wasm-paths.ts';
 import { httpModelFiles } from '../src/models/http-model-files.ts';
+import { ModelStore } from '../src/models/model-store.ts';
+
+// Created on first use: the store opens OPFS, which a model read straight over HTTP never needs.
+let store: ModelStore | undefined;
 
 exposeApi(
   new EmbedService({
-    filesFor: ({ baseUrl, modelId, revision }) => httpModelFiles(baseUrl, modelId, revision),
+    filesFor: ({ baseUrl, modelId, revision, store: keep }, progress) =>
+      keep
+        ? (store ??= new ModelStore()).filesOnDemand({ baseUrl, modelId, revision }, progress)
+        : httpModelFiles(baseUrl, modelId, revision),
     wasmPaths: browserWasmPaths,
   }),
 );

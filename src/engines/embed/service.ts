@@ -12,6 +12,8 @@ export const embedModelSourceSchema = z.object({
   baseUrl: z.string().min(1),
   modelId: z.string().regex(/^[\w.-]+\/[\w.-]+$/, 'a model id is "owner/name"'),
   revision: z.string().min(1).default('main'),
+  /** Keep the files on the device (the asset store: verified, resumable, offline) instead of reading them over HTTP each load. */
+  store: z.boolean().default(true),
 });
 export type EmbedModelSource = z.input<typeof embedModelSourceSchema>;
 
@@ -20,8 +22,8 @@ export interface EmbedServiceLoadOptions extends Omit<LoadEmbedderOptions, keyof
 }
 
 export interface EmbedServiceDeps {
-  /** Opens a model's files inside the worker (ModelFiles cannot cross the worker boundary). */
-  filesFor(source: z.output<typeof embedModelSourceSchema>): ModelFiles;
+  /** Opens a model's files inside the worker (ModelFiles cannot cross the worker boundary); `progress` reports downloads. */
+  filesFor(source: z.output<typeof embedModelSourceSchema>, progress: LongOperationOptions): ModelFiles;
   /** Browser builds pass where ORT's .wasm lives; Node leaves it to ORT. */
   wasmPaths?: OrtEnvOptions['wasmPaths'];
 }
@@ -46,7 +48,10 @@ export class EmbedService {
       ...(options.threads === undefined ? {} : { threads: options.threads }),
       ...(this.deps.wasmPaths === undefined ? {} : { wasmPaths: this.deps.wasmPaths }),
     });
-    const next = await loadOnnxEmbedder(this.deps.filesFor(source.data), { ...options, ...progress });
+    const next = await loadOnnxEmbedder(this.deps.filesFor(source.data, progress), {
+      ...options,
+      ...progress,
+    });
     const previous = this.embedder;
     this.embedder = next;
     await previous?.dispose();
