@@ -1,114 +1,94 @@
 /**
- * LoRA overhead on the SmolLM2-135M-shaped q4 model (onnxruntime-web WASM, Node, one thread):
- * decode tokens/s of the original graph and of the rewritten graph serving an r=16 adapter on
- * q,k,v,o (so the cost of the rewrite itself is included), the time to switch adapters between
- * requests, and the bytes one resident adapter takes. Prints one JSON line.
- *
- * Needs the bench model: `npm run fixtures:bench`.
+ * LoRA overhead on the SmolLM2-135M-shaped q4 model, through the engine's own load path
+ * (onnxruntime-web WASM in Node, one thread; 4-bit weights dequantised at load as the engine does
+ * on WASM): decode tokens/s of the graph without the LoRA rewrite and of the rewritten graph serving
+ * an r=16 adapter on q,k,v,o; the time to switch adapters between requests; the bytes one resident
+ * adapter takes. Prints one JSON line. Needs the bench model: `npm run fixtures:bench`.
  */
-import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import * as ort from 'onnxruntime-web';
-import {
-  AdapterRegistry,
-  preparePeftAdapter,
-  rewriteForLora,
-  type LoraTarget,
-} from '../../src/engines/lora/index.ts';
-import { makeAdapter } from '../../tests/unit/lora/support.ts';
+import { EngineAdapters } from '../../src/engines/llm/ort/engine-adapters.ts';
+import { loadDecoder, type LoadedDecoder } from '../../src/engines/llm/ort/load-decoder.ts';
+import { loraTensorFactory } from '../../src/engines/llm/ort/lora-tensors.ts';
+import { writeSafetensors } from '../../src/core/safetensors.ts';
+import type { LoraTarget } from '../../src/engines/lora/index.ts';
+import { fsModelFiles } from '../../tests/support/fs-model-files.ts';
 
-const dir = resolve(import.meta.dirname, '../.models/hearth-bench/smollm2-shaped/resolve/main');
-const config = JSON.parse(readFileSync(`${dir}/config.json`, 'utf8')) as {
-  num_hidden_layers: number;
-  num_key_value_heads: number;
-  head_dim: number;
-};
-const PROMPT = 32;
-const DECODE = Number(process.env.LORA_BENCH_TOKENS ?? 24);
-ort.env.wasm.numThreads = Number(process.env.LORA_BENCH_THREADS ?? 1);
+const root = resolve(import.meta.dirname, '../.models');
+const files = fsModelFiles('hearth-bench/smollm2-shaped', { root });
+const PROMPT = 64;
+const DECODE = Number(process.env.LORA_BENCH_TOKENS ?? 48);
+const threads = Number(process.env.LORA_BENCH_THREADS ?? 1);
 
-type Feeds = Record<string, ort.Tensor>;
-
-function stepFeeds(ids: number[], past: number, cache: Feeds | null): Feeds {
-  const seq = ids.length;
-  const feeds: Feeds = {
-    input_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map(BigInt)), [1, seq]),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(past + seq).fill(1n), [1, past + seq]),
-    position_ids: new ort.Tensor('int64', BigInt64Array.from(ids.map((_, i) => BigInt(past + i))), [1, seq]),
-  };
-  for (let layer = 0; layer < config.num_hidden_layers; layer++) {
-    for (const kind of ['key', 'value'] as const) {
-      feeds[`past_key_values.${layer}.${kind}`] =
-        cache?.[`present.${layer}.${kind}`] ??
-        new ort.Tensor('float32', new Float32Array(0), [1, config.num_key_value_heads, 0, config.head_dim]);
-    }
+/** A PEFT adapter with seeded random weights, r=16 on the attention projections. */
+function randomAdapter(targets: LoraTarget[], seed: number) {
+  let state = seed;
+  const random = () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32 - 0.5) * 0.02;
+  const tensors: Record<string, { shape: number[]; data: Float32Array }> = {};
+  for (const t of targets.filter((t) => ['q_proj', 'k_proj', 'v_proj', 'o_proj'].includes(t.projection))) {
+    tensors[`base_model.model.${t.module}.lora_A.weight`] = {
+      shape: [16, t.inFeatures],
+      data: Float32Array.from({ length: 16 * t.inFeatures }, random),
+    };
+    tensors[`base_model.model.${t.module}.lora_B.weight`] = {
+      shape: [t.outFeatures, 16],
+      data: Float32Array.from({ length: t.outFeatures * 16 }, random),
+    };
   }
-  return feeds;
+  return {
+    config: { r: 16, lora_alpha: 32, target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] },
+    weights: writeSafetensors(tensors),
+  };
 }
 
-/** Greedy decode of DECODE tokens after a PROMPT-token prefill; returns decode tokens/s. */
-async function decodeRate(session: ort.InferenceSession, extra: () => Feeds): Promise<number> {
-  const prompt = Array.from({ length: PROMPT }, (_, i) => (i * 37) % 1000);
-  let out = await session.run({ ...stepFeeds(prompt, 0, null), ...extra() });
-  let past = PROMPT;
+const argmax = (values: Float32Array) => {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if (values[i]! > values[best]!) best = i;
+  return best;
+};
+
+/** Greedy decode of DECODE tokens after a PROMPT-token prefill; decode tokens/s. */
+async function decodeRate({ decoder }: LoadedDecoder): Promise<number> {
+  decoder.cache.reset();
+  let logits = await decoder.forward(Array.from({ length: PROMPT }, (_, i) => (i * 37) % 1000));
   const started = performance.now();
-  for (let step = 0; step < DECODE; step++) {
-    const logits = out.logits!.data as Float32Array;
-    const vocab = out.logits!.dims[2]!;
-    let best = 0;
-    const last = logits.subarray(logits.length - vocab);
-    for (let i = 1; i < vocab; i++) if (last[i]! > last[best]!) best = i;
-    out = await session.run({ ...stepFeeds([best], past, out), ...extra() });
-    past += 1;
-  }
+  for (let step = 0; step < DECODE; step++) logits = await decoder.forward([argmax(logits)]);
   return (DECODE / (performance.now() - started)) * 1000;
 }
 
-const cpu = {
-  create: (data: Float32Array, dims: [number, number]) => new ort.Tensor('float32', data, dims),
-  dispose: (tensor: ort.Tensor) => tensor.dispose(),
-};
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
-function adapterOn(targets: LoraTarget[], seed: number) {
-  const attention = targets.filter((t) => ['q_proj', 'k_proj', 'v_proj', 'o_proj'].includes(t.projection));
-  return preparePeftAdapter(
-    {
-      config: { r: 16, lora_alpha: 32, target_modules: ['q_proj', 'k_proj', 'v_proj', 'o_proj'] },
-      weights: makeAdapter(attention, 16, seed),
-    },
-    { modelId: 'hearth-bench/smollm2-shaped', targets },
-  );
-}
+const plain = await loadDecoder(files, { device: 'wasm', dtype: 'q4', threads, adapters: false });
+const baseRate = await decodeRate(plain);
+await plain.decoder.release();
 
-const original = new Uint8Array(readFileSync(`${dir}/onnx/model_q4.onnx`));
-const base = await ort.InferenceSession.create(original);
-const baseRate = await decodeRate(base, () => ({}));
-await base.release();
+const loaded = await loadDecoder(files, { device: 'wasm', dtype: 'q4', threads });
+const { decoder } = loaded;
+const adapters = new EngineAdapters(
+  files.modelId,
+  loaded.loraTargets,
+  await loraTensorFactory(decoder.module, 'wasm'),
+);
+const first = adapters.load('bench-a@1', randomAdapter(loaded.loraTargets, 1));
+adapters.load('bench-b@1', randomAdapter(loaded.loraTargets, 2));
+decoder.extraFeeds = adapters.feeds('bench-a@1');
+const adapterRate = await decodeRate(loaded);
 
-const rewriteStarted = performance.now();
-const { model, targets } = rewriteForLora(original);
-const rewriteMs = performance.now() - rewriteStarted;
-const session = await ort.InferenceSession.create(model);
-const registry = new AdapterRegistry(targets, cpu);
-const first = registry.load('bench-a@1', adapterOn(targets, 1), 'a');
-registry.load('bench-b@1', adapterOn(targets, 2), 'b');
-const adapterRate = await decodeRate(session, () => registry.feeds('bench-a@1'));
-
-// Switch cost: a one-token step right after changing adapter, against the same step without a change.
-const probe = [11, 12, 13, 14];
-const timeStep = async (ref: string) => {
-  const started = performance.now();
-  await session.run({ ...stepFeeds(probe, 0, null), ...registry.feeds(ref) });
-  return performance.now() - started;
-};
+// Switch cost: what a request pays to change adapter (choosing its feeds) plus any extra time of the
+// first step that runs with them, against a step that keeps the same adapter.
 const same: number[] = [];
 const switched: number[] = [];
-for (let round = 0; round < 5; round++) {
-  await timeStep('bench-a@1');
-  same.push(await timeStep('bench-a@1'));
-  switched.push(await timeStep('bench-b@1'));
+let logits = await decoder.forward([1, 2, 3]);
+for (let round = 0; round < 8; round++) {
+  let started = performance.now();
+  decoder.extraFeeds = adapters.feeds(round % 2 ? 'bench-a@1' : 'bench-b@1');
+  logits = await decoder.forward([argmax(logits)]);
+  switched.push(performance.now() - started);
+  started = performance.now();
+  decoder.extraFeeds = adapters.feeds(round % 2 ? 'bench-a@1' : 'bench-b@1');
+  logits = await decoder.forward([argmax(logits)]);
+  same.push(performance.now() - started);
 }
-const median = (values: number[]) => values.sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+await decoder.release();
 
 console.log(
   JSON.stringify({
@@ -121,5 +101,6 @@ console.log(
   }),
 );
 console.error(
-  `rewrite of the ${(original.byteLength / 1e6).toFixed(0)} MB graph: ${rewriteMs.toFixed(0)} ms; threads ${ort.env.wasm.numThreads}; ${DECODE} decode tokens after a ${PROMPT}-token prompt`,
+  `WASM, ${threads} thread(s), q4 dequantised at load (${loaded.quantized ?? 'n/a'}); ${DECODE} decode tokens after a ${PROMPT}-token prompt; ` +
+    `switch: median step after a switch ${median(switched).toFixed(2)} ms vs ${median(same).toFixed(2)} ms without`,
 );

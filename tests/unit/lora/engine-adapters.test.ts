@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatCompletion } from '../../../src/engines/llm/contract.ts';
-import type { GenerationHooksFactory } from '../../../src/engines/llm/generation/plan.ts';
 import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import { firstTokenProbe } from '../../support/first-token-logits.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { fixtureAdapterFiles, loadLoraReference } from './fixture-adapters.ts';
 import { maxAbsDiff } from './support.ts';
@@ -9,16 +8,7 @@ import { maxAbsDiff } from './support.ts';
 const reference = loadLoraReference();
 const modelId = 'hearth-demo/tiny-llama-chat';
 
-// Records the logits the first token is sampled from: the last prompt position's, what PyTorch saved.
-let firstLogits: Float32Array | null = null;
-const recordFirstLogits: GenerationHooksFactory = () => ({
-  logitsProcessor: {
-    process: (logits) => void (firstLogits ??= logits.slice()),
-    accept: () => undefined,
-    isComplete: () => false,
-    dispose: () => undefined,
-  },
-});
+const probe = firstTokenProbe();
 
 let engine: OrtChatEngine;
 beforeAll(async () => {
@@ -26,7 +16,7 @@ beforeAll(async () => {
     device: 'wasm',
     dtype: 'fp32',
     threads: 1,
-    hooks: recordFirstLogits,
+    hooks: probe.hooks,
   });
   for (const name of Object.keys(reference.adapters))
     await engine.adapters.load(`${name}@1`, fixtureAdapterFiles(name));
@@ -34,16 +24,14 @@ beforeAll(async () => {
 afterAll(() => engine.unload());
 
 async function turn(index: number, adapter: string | null) {
-  firstLogits = null;
   const before = engine.processedTokens;
-  const completion = (await engine.create({
-    messages: reference.conversation[index]!.messages,
-    max_tokens: 1,
-    temperature: 0,
-    ...(adapter ? { adapter: `${adapter}@1` } : {}),
-  })) as ChatCompletion;
+  const logits = await probe.logitsFor(
+    engine,
+    reference.conversation[index]!.messages,
+    adapter ? `${adapter}@1` : undefined,
+  );
   // With max_tokens 1 the sampled token is never fed back: every processed token is a prompt token.
-  return { logits: firstLogits!, prefilled: engine.processedTokens - before, completion };
+  return { logits, prefilled: engine.processedTokens - before };
 }
 
 describe('LoRA adapters on the ORT engine (WASM), one session, per request', () => {
@@ -54,12 +42,11 @@ describe('LoRA adapters on the ORT engine (WASM), one session, per request', () 
 
   it('matches PyTorch base+X, +Y, base, +X over one multi-turn conversation, never reusing KV across adapters', async () => {
     for (const [index, prompt] of reference.conversation.entries()) {
-      const { logits, prefilled, completion } = await turn(index, prompt.adapter);
+      const { logits, prefilled } = await turn(index, prompt.adapter);
       const expected = prompt.adapter
         ? reference.adapters[prompt.adapter]!.logits[index]!
         : reference.base[index]!;
       expect(maxAbsDiff(logits, expected), `turn ${index} (${prompt.adapter ?? 'base'})`).toBeLessThan(1e-4);
-      expect(completion.usage.prompt_tokens).toBe(prompt.ids.length);
       // Each turn switches adapter, so the cached KV of the previous turn (another adapter) must not be used.
       expect(prefilled, `turn ${index} prefilled`).toBe(prompt.ids.length);
     }
@@ -78,13 +65,11 @@ describe('LoRA adapters on the ORT engine (WASM), one session, per request', () 
       dtype: 'fp32',
       threads: 1,
       adapters: false,
-      hooks: recordFirstLogits,
+      hooks: probe.hooks,
     });
     try {
       expect((await plain.capabilities()).supportsAdapters).toBe(false);
-      firstLogits = null;
-      await plain.create({ messages: reference.conversation[2]!.messages, max_tokens: 1, temperature: 0 });
-      const withoutRewrite = firstLogits!;
+      const withoutRewrite = await probe.logitsFor(plain, reference.conversation[2]!.messages);
       const { logits } = await turn(2, null);
       expect(maxAbsDiff(logits, withoutRewrite)).toBe(0);
       await expect(

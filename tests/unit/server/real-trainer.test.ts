@@ -1,6 +1,7 @@
-// End to end on the server side: dataset -> job -> the real trainer (trainer/train.py, PyTorch on CPU) trains
-// the bundled demo model -> the adapter is published and every file checks out. Runs on the local executor and
-// on a real one-node SLURM cluster.
+// End to end: dataset -> job -> the real trainer (trainer/train.py, PyTorch on CPU) trains the bundled demo
+// model -> the adapter is published and every file checks out -> a browser key syncs it into the ORT engine,
+// whose logits with the adapter match the trainer's own reference. Runs on the local executor and on a real
+// one-node SLURM cluster.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,6 +19,11 @@ import {
   type TestServer,
 } from './helpers.ts';
 import { slurmAvailable, startCluster, type Cluster } from './slurm-cluster.ts';
+import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import { MemoryStore } from '../../../src/models/storage/memory-store.ts';
+import { AdapterSync } from '../../../src/sync/index.ts';
+import { firstTokenProbe } from '../../support/first-token-logits.ts';
+import { fsModelFiles } from '../../support/fs-model-files.ts';
 
 const TRAINER = path.join(REPO, 'trainer/train.py');
 const BASE_WEIGHTS = path.join(REPO, 'public/models', DEMO_MODEL, 'resolve/main/model.safetensors');
@@ -72,8 +78,54 @@ async function trainAndVerify(server: TestServer, suffix: string): Promise<Adapt
     .map((event) => event.data.train_loss);
   expect(losses).toHaveLength(3); // 12 examples / batch 4, one epoch
   expect(losses.every(Number.isFinite)).toBe(true);
+  await syncIntoEngineAndCompare(server, manifest.id);
   return manifest;
 }
+
+const probe = firstTokenProbe();
+let engine: OrtChatEngine | undefined;
+
+interface TrainerReference {
+  adapter: { logits: number[][] };
+  base: { logits: number[][] };
+}
+
+/** What a browser does: sync with a read-only key into the engine, then chat with the adapter. */
+async function syncIntoEngineAndCompare(server: TestServer, ref: string): Promise<void> {
+  engine ??= await loadOrtChatEngine(fsModelFiles(DEMO_MODEL), {
+    device: 'wasm',
+    dtype: 'fp32',
+    threads: 1,
+    hooks: probe.hooks,
+  });
+  const loaded = engine;
+  let reference: TrainerReference | undefined;
+  const sync = await AdapterSync.open({
+    baseUrl: server.url,
+    apiKey: server.keyFor('alpha', 'adapters:read'),
+    baseModel: DEMO_MODEL,
+    store: new MemoryStore(),
+    includeReference: true,
+    host: {
+      load: async (adapterRef, files) => {
+        reference = files.reference as TrainerReference;
+        return loaded.adapters.load(adapterRef, files);
+      },
+    },
+  });
+  const report = await sync.sync();
+  expect(report.failed).toEqual([]);
+  expect(reference, 'the trainer publishes reference_logits.json').toBeDefined();
+  const question = [{ role: 'user' as const, content: 'What is Hearth?' }];
+  const adapted = Array.from(await probe.logitsFor(loaded, question, ref));
+  const diff = (a: number[], b: number[]) => Math.max(...a.map((v, i) => Math.abs(v - b[i]!)));
+  expect(diff(adapted, reference!.adapter.logits[0]!)).toBeLessThan(1e-4);
+  expect(diff(adapted, reference!.base.logits[0]!)).toBeGreaterThan(1e-3);
+}
+
+afterAll(async () => {
+  await engine?.unload();
+});
 
 describe.skipIf(!trainerReady)('real trainer', () => {
   let server: TestServer;

@@ -15,23 +15,14 @@ import {
   uploadFeedback,
   type AdapterFiles,
 } from '../../../src/sync/index.ts';
-import type { GenerationHooksFactory } from '../../../src/engines/llm/generation/plan.ts';
 import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import { firstTokenProbe } from '../../support/first-token-logits.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { api, startTestServer, waitForJob, type JobView, type TestServer } from '../server/helpers.ts';
 import { DATA, PYTHON, ROOT, TINY_MODEL, maxAbsDiff, runPython } from '../trainer/run-trainer.ts';
 import { BASE_MODEL, sha256 } from './helpers.ts';
 
-// The engine records the logits its first token is drawn from: the prompt's last position, what the trainer saved.
-let firstLogits: Float32Array | null = null;
-const recordFirstLogits: GenerationHooksFactory = () => ({
-  logitsProcessor: {
-    process: (logits) => void (firstLogits ??= logits.slice()),
-    accept: () => undefined,
-    isComplete: () => false,
-    dispose: () => undefined,
-  },
-});
+const probe = firstTokenProbe();
 
 let server: TestServer;
 let engine: OrtChatEngine;
@@ -44,7 +35,7 @@ beforeAll(async () => {
     device: 'wasm',
     dtype: 'fp32',
     threads: 1,
-    hooks: recordFirstLogits,
+    hooks: probe.hooks,
   });
 });
 afterAll(async () => {
@@ -52,16 +43,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function firstTokenLogits(adapter?: string): Promise<Float32Array> {
-  firstLogits = null;
-  await engine.create({
-    messages: [{ role: 'user', content: 'What is Hearth?' }],
-    max_tokens: 1,
-    temperature: 0,
-    ...(adapter ? { adapter } : {}),
-  });
-  return firstLogits!;
-}
+const question = [{ role: 'user' as const, content: 'What is Hearth?' }];
 
 interface Reference {
   adapter: { logits: number[][]; tokens: number[] };
@@ -133,9 +115,11 @@ describe('feedback -> training -> adapter in the browser', () => {
     expect(maxAbsDiff(reference.adapter.logits[0]!, reference.base.logits[0]!)).toBeGreaterThan(1e-3);
 
     // The runtime the browser uses, with the synced adapter chosen per request: the trainer's logits, and not the base's.
-    const adapted = await firstTokenLogits('pirate-feedback@1');
+    const adapted = await probe.logitsFor(engine, question, 'pirate-feedback@1');
     expect(maxAbsDiff(Array.from(adapted), reference.adapter.logits[0]!)).toBeLessThan(1e-4);
     expect(maxAbsDiff(Array.from(adapted), reference.base.logits[0]!)).toBeGreaterThan(1e-3);
-    expect(maxAbsDiff(Array.from(await firstTokenLogits()), reference.base.logits[0]!)).toBeLessThan(1e-4);
+    expect(
+      maxAbsDiff(Array.from(await probe.logitsFor(engine, question)), reference.base.logits[0]!),
+    ).toBeLessThan(1e-4);
   }, 180_000);
 });
