@@ -1,10 +1,10 @@
 import type { AdapterFiles } from '../../../src/engines/llm/contract.ts';
-import type { GenerationHooksFactory } from '../../../src/engines/llm/generation/plan.ts';
 import { loadOrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
 import { browserWasmPaths } from '../../../src/engines/ort/browser-wasm-paths.ts';
 import { configureOrt } from '../../../src/engines/ort/index.ts';
 import { httpModelFiles } from '../../../src/models/http-model-files.ts';
 import { createChat } from '../../../src/runtime/chat.ts';
+import { firstTokenProbe } from '../../support/first-token-logits.ts';
 import type { LoraReference } from '../../unit/lora/fixture-adapters.ts';
 
 // LoRA adapters in Chromium: the engine in the page (logits against PyTorch, on WebGPU with the
@@ -41,42 +41,32 @@ const argmax = (values: ArrayLike<number>) => {
 /** Runs the reference conversation (adapter X, Y, none, X) on one engine; per turn: max |diff|, argmax match, prefilled tokens. */
 async function conversation(device: 'wasm' | 'webgpu') {
   configureOrt({ threads: 1, wasmPaths: browserWasmPaths });
-  let first: Float32Array | null = null;
-  const record: GenerationHooksFactory = () => ({
-    logitsProcessor: {
-      process: (logits) => void (first ??= logits.slice()),
-      accept: () => undefined,
-      isComplete: () => false,
-      dispose: () => undefined,
-    },
-  });
+  const probe = firstTokenProbe();
   const ref = await reference();
   const engine = await loadOrtChatEngine(httpModelFiles(baseUrl, modelId), {
     device,
     dtype: 'fp32',
-    hooks: record,
+    hooks: probe.hooks,
   });
   try {
     for (const name of Object.keys(ref.adapters))
       await engine.adapters.load(`${name}@1`, await adapterFiles(name));
     const turns = [];
     for (const [index, prompt] of ref.conversation.entries()) {
-      first = null;
       const before = engine.processedTokens;
-      await engine.create({
-        messages: prompt.messages,
-        max_tokens: 1,
-        temperature: 0,
-        ...(prompt.adapter ? { adapter: `${prompt.adapter}@1` } : {}),
-      });
+      const first = await probe.logitsFor(
+        engine,
+        prompt.messages,
+        prompt.adapter ? `${prompt.adapter}@1` : undefined,
+      );
       const expected = prompt.adapter ? ref.adapters[prompt.adapter]!.logits[index]! : ref.base[index]!;
       let maxDiff = 0;
       for (let i = 0; i < expected.length; i++)
-        maxDiff = Math.max(maxDiff, Math.abs(first![i]! - expected[i]!));
+        maxDiff = Math.max(maxDiff, Math.abs(first[i]! - expected[i]!));
       turns.push({
         adapter: prompt.adapter,
         maxDiff,
-        sameArgmax: argmax(first!) === argmax(expected),
+        sameArgmax: argmax(first) === argmax(expected),
         prefilled: engine.processedTokens - before,
         promptTokens: prompt.ids.length,
       });
