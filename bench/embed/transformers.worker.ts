@@ -1,38 +1,23 @@
-import { env, pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
+import { pipeline, type FeatureExtractionPipeline } from '@huggingface/transformers';
 import { exposeApi } from '../../src/core/rpc/index.ts';
+import { configureTransformers } from '../lib/transformers-env.ts';
 
 /**
  * transformers.js's feature-extraction pipeline on the same local ONNX file, in its own worker (ORT's
  * thread count is fixed per realm, as for Hearth's worker). It uses its own onnxruntime-web (its
  * `onnxruntime-web/webgpu` build, WASM EP), served from its nested node_modules since there is no CDN here.
  */
-const ORT_DIST = '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist';
-
 class TransformersBench {
   private extractor: FeatureExtractionPipeline | undefined;
 
   async load(options: { threads: number; modelRoot: string }): Promise<{ ortVersion: string | undefined }> {
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.useBrowserCache = false;
-    env.useWasmCache = false;
-    // Hub layout <root>/<repo>/resolve/main/<file>: point localModelPath at .../resolve/ and name the model "main".
-    env.localModelPath = options.modelRoot;
-    const onnx = env.backends.onnx as {
-      wasm: { numThreads?: number; wasmPaths?: unknown };
-      versions?: { web?: string };
-    };
-    onnx.wasm.numThreads = options.threads;
-    onnx.wasm.wasmPaths = {
-      mjs: `${ORT_DIST}/ort-wasm-simd-threaded.asyncify.mjs`,
-      wasm: `${ORT_DIST}/ort-wasm-simd-threaded.asyncify.wasm`,
-    };
+    const ortVersion = configureTransformers(options);
     this.extractor = (await pipeline('feature-extraction', 'main', {
       device: 'wasm',
       dtype: 'fp32',
       model_file_name: 'model',
     })) as FeatureExtractionPipeline;
-    return { ortVersion: onnx.versions?.web };
+    return { ortVersion: ortVersion() };
   }
 
   /** Embeds `texts` in order, `batchSize` at a time, as a user of the pipeline would. */

@@ -1,13 +1,12 @@
-import { AutoModelForCausalLM, env, Tensor, type PreTrainedModel } from '@huggingface/transformers';
+import { AutoModelForCausalLM, Tensor, type PreTrainedModel } from '@huggingface/transformers';
 import { exposeApi } from '../../src/core/rpc/index.ts';
+import { configureTransformers } from '../lib/transformers-env.ts';
 
 /**
  * transformers.js's causal LM on the same local ONNX file, in its own worker (ORT's thread count is
  * fixed per realm, as for Hearth's worker). It uses its own onnxruntime-web, served from its nested
  * node_modules since there is no CDN here.
  */
-const ORT_DIST = '/node_modules/@huggingface/transformers/node_modules/onnxruntime-web/dist';
-
 export interface GenerationTiming {
   promptTokens: number;
   newTokens: number;
@@ -24,23 +23,9 @@ class TransformersLlmBench {
     modelRoot: string;
     dtype: 'fp32' | 'q4';
   }): Promise<{ ortVersion: string | undefined }> {
-    env.allowRemoteModels = false;
-    env.allowLocalModels = true;
-    env.useBrowserCache = false;
-    env.useWasmCache = false;
-    // Hub layout <root>/<repo>/resolve/main/<file>: point localModelPath at .../resolve/ and name the model "main".
-    env.localModelPath = options.modelRoot;
-    const onnx = env.backends.onnx as {
-      wasm: { numThreads?: number; wasmPaths?: unknown };
-      versions?: { web?: string };
-    };
-    onnx.wasm.numThreads = options.threads;
-    onnx.wasm.wasmPaths = {
-      mjs: `${ORT_DIST}/ort-wasm-simd-threaded.asyncify.mjs`,
-      wasm: `${ORT_DIST}/ort-wasm-simd-threaded.asyncify.wasm`,
-    };
+    const ortVersion = configureTransformers(options);
     this.model = await AutoModelForCausalLM.from_pretrained('main', { device: 'wasm', dtype: options.dtype });
-    return { ortVersion: onnx.versions?.web };
+    return { ortVersion: ortVersion() };
   }
 
   /** Greedy, batch 1, exactly `newTokens` new tokens (EOS suppressed by min_new_tokens). */
