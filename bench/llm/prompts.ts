@@ -35,7 +35,10 @@ export function promptOfLength(tools: PromptTools, tokens: number, tag: string):
   return [{ role: 'user', content: source.slice(0, low) }];
 }
 
-/** A conversation of several turns whose prompt is about `tokens` long, ending with a user question. */
+/**
+ * A conversation of several turns ending with a user question, whose prompt has exactly `tokens`
+ * tokens (or the closest count below): whole turns first, then the last question is lengthened.
+ */
 export function historyOfLength(tools: PromptTools, tokens: number, tag: string): ChatMessage[] {
   const messages: ChatMessage[] = [{ role: 'system', content: `Session ${tag}. Answer briefly.` }];
   for (let turn = 0; ; turn++) {
@@ -47,6 +50,17 @@ export function historyOfLength(tools: PromptTools, tokens: number, tag: string)
     if (promptIds(tools, [...next, { role: 'user', content: 'And then?' }]).length > tokens) break;
     messages.splice(0, messages.length, ...next);
   }
-  messages.push({ role: 'user', content: 'And then?' });
-  return messages;
+  const filler = TEXT.repeat(4);
+  let low = 0;
+  let high = filler.length;
+  const withQuestion = (length: number): ChatMessage[] => [
+    ...messages,
+    { role: 'user', content: `And then? ${filler.slice(0, length)}`.trim() },
+  ];
+  while (low < high) {
+    const mid = Math.ceil((low + high) / 2);
+    if (promptIds(tools, withQuestion(mid)).length <= tokens) low = mid;
+    else high = mid - 1;
+  }
+  return withQuestion(low);
 }

@@ -26,6 +26,8 @@ for (const dtype of ['fp32', 'q4'] as const) {
   test(`WASM in Chromium: ${dtype} logits within 1e-4 of PyTorch at every step`, async ({ page }) => {
     const result = await page.evaluate((d) => harness.parity('wasm', d), dtype);
     expect(result.device).toBe('wasm');
+    // The append-only KV cache (graph rewritten at load) is what WASM runs.
+    expect(result.kvCache).toBe('append');
     for (const diff of result.maxDiffs) expect(diff).toBeLessThan(1e-4);
     expect(result.argmaxMismatches).toEqual([]);
   });
@@ -33,6 +35,7 @@ for (const dtype of ['fp32', 'q4'] as const) {
   test(`WebGPU (SwiftShader): ${dtype} logits within 2e-2 of PyTorch, same argmax`, async ({ page }) => {
     const result = await page.evaluate((d) => harness.parity('webgpu', d), dtype);
     expect(result.device).toBe('webgpu');
+    expect(result.kvCache).toBe('fed-back');
     for (const diff of result.maxDiffs) expect(diff).toBeLessThan(2e-2);
     expect(result.argmaxMismatches).toEqual([]);
   });

@@ -36,6 +36,8 @@ const loadSchema = z.discriminatedUnion('backend', [
     contextLength: z.number().int().positive().optional(),
     wasmQuantized: z.enum(['fp32', 'native']).optional(),
     lastLogitsOnly: z.boolean().optional(),
+    adapters: z.boolean().optional(),
+    kvCache: z.enum(['auto', 'fed-back']).optional(),
     /** Keep the files on the device (the asset store) instead of reading them over HTTP each load. */
     store: z.boolean().default(true),
   }),

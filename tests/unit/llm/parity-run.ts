@@ -5,6 +5,7 @@ import type { ChatReference } from './reference.ts';
 
 export interface ParityResult {
   device: string;
+  kvCache: 'append' | 'fed-back';
   /** Largest |ours - PyTorch| per step (step 0 is the prefill's last position). */
   maxDiffs: number[];
   /** Steps whose argmax differs from the reference token. */
@@ -22,7 +23,7 @@ export async function runParity(
   dtype: 'fp32' | 'q4',
   options: DecoderLoadOptions,
 ): Promise<ParityResult> {
-  const { decoder, device } = await loadDecoder(files, { ...options, dtype });
+  const { decoder, device, kvCache } = await loadDecoder(files, { ...options, dtype });
   const expected = reference[dtype];
   const maxDiffs: number[] = [];
   const argmaxMismatches: number[] = [];
@@ -40,5 +41,5 @@ export async function runParity(
   } finally {
     await decoder.release();
   }
-  return { device: device.device, maxDiffs, argmaxMismatches };
+  return { device: device.device, kvCache, maxDiffs, argmaxMismatches };
 }

@@ -1,7 +1,9 @@
 import { HearthError } from '../../../core/errors.ts';
 import type { LogitsSource } from '../generation/decode-loop.ts';
 import type { DecoderLayout } from './graph-layout.ts';
-import { KvCache } from './kv-cache.ts';
+import { AppendKvCache } from './append-kv-cache.ts';
+import { FedBackKvCache } from './fed-back-kv-cache.ts';
+import type { KvCache } from './kv-cache.ts';
 import type { ort, OrtDevice, OrtModule } from './ort-runtime.ts';
 
 /**
@@ -21,8 +23,11 @@ export class DecoderSession implements LogitsSource {
     readonly device: OrtDevice,
     /** The onnxruntime-web build the session belongs to: inputs are made with its Tensor class. */
     readonly module: OrtModule,
+    /** 'append' when the graph was rewritten by `appendOnlyKv` (its present.* hold new positions only). */
+    kvCache: 'append' | 'fed-back' = 'fed-back',
   ) {
-    this.cache = new KvCache(layout, module);
+    this.cache =
+      kvCache === 'append' ? new AppendKvCache(layout, module) : new FedBackKvCache(layout, module);
   }
 
   async forward(ids: number[]): Promise<Float32Array> {
@@ -50,7 +55,12 @@ export class DecoderSession implements LogitsSource {
       );
     }
     const logits = outputs[this.layout.logits]!;
-    this.cache.update(outputs as Record<string, ort.Tensor>, ids.length);
+    try {
+      await this.cache.update(outputs as Record<string, ort.Tensor>, ids.length);
+    } catch (error) {
+      this.cache.reset();
+      throw error;
+    }
     this.processedTokens += ids.length;
     // [1, seq, vocab] (or [1, 1, vocab] when the graph computes the last position only):
     // copy out the last row, which the sampler edits in place.

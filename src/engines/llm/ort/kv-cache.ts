@@ -1,97 +1,14 @@
-import type { DecoderLayout } from './graph-layout.ts';
-import type { ort, OrtModule } from './ort-runtime.ts';
+import type { ort } from './ort-runtime.ts';
 
-type KvData = Float32Array | Uint16Array;
-
-/**
- * The past key/value tensors of every layer, `[1, kv_heads, length, head_dim]` each. On WebGPU they
- * stay in GPU buffers between steps (the session's outputs are fed back as inputs); replaced
- * tensors are disposed so GPU memory does not grow.
- */
-export class KvCache {
-  private tensors: ort.Tensor[];
-  private lengthValue = 0;
-
-  constructor(
-    private readonly layout: DecoderLayout,
-    /** The build whose session consumes these tensors (its Tensor class). */
-    private readonly module: OrtModule,
-  ) {
-    this.tensors = this.emptyTensors();
-  }
-
-  get length(): number {
-    return this.lengthValue;
-  }
-
+/** A decoder's KV cache between runs: what to feed as `past_key_values.*`, and how it grows. */
+export interface KvCache {
+  /** Positions held. */
+  readonly length: number;
   /** Feeds for the `past_key_values.*` inputs. */
-  feeds(): Record<string, ort.Tensor> {
-    const feeds: Record<string, ort.Tensor> = {};
-    this.layout.layers.forEach((layer, i) => {
-      feeds[layer.pastKey] = this.tensors[2 * i]!;
-      feeds[layer.pastValue] = this.tensors[2 * i + 1]!;
-    });
-    return feeds;
-  }
-
-  /** Takes the `present.*` outputs of a run as the new cache; the old tensors are released. */
-  update(outputs: Record<string, ort.Tensor>, added: number): void {
-    const next = this.layout.layers.flatMap((layer) => [
-      outputs[layer.presentKey]!,
-      outputs[layer.presentValue]!,
-    ]);
-    this.release();
-    this.tensors = next;
-    this.lengthValue += added;
-  }
-
+  feeds(): Record<string, ort.Tensor>;
+  /** Takes a run's `present.*` outputs, which covered `added` new positions. */
+  update(outputs: Record<string, ort.Tensor>, added: number): void | Promise<void>;
   /** Cuts the cache to its first `length` positions (a shared prompt prefix). */
-  async truncate(length: number): Promise<void> {
-    if (length >= this.lengthValue) return;
-    if (length === 0) return this.reset();
-    const { kvHeads, headDim } = this.layout;
-    const old = this.lengthValue;
-    const next = await Promise.all(
-      this.tensors.map(async (tensor) => {
-        const data = (await tensor.getData()) as KvData;
-        // [1, heads, old, dim] -> [1, heads, length, dim]
-        const out = new (data.constructor as new (n: number) => KvData)(kvHeads * length * headDim);
-        for (let h = 0; h < kvHeads; h++) {
-          out.set(data.subarray(h * old * headDim, (h * old + length) * headDim), h * length * headDim);
-        }
-        return new this.module.Tensor(this.layout.kvType, out, [1, kvHeads, length, headDim]);
-      }),
-    );
-    this.release();
-    this.tensors = next;
-    this.lengthValue = length;
-  }
-
-  reset(): void {
-    this.release();
-    this.tensors = this.emptyTensors();
-    this.lengthValue = 0;
-  }
-
-  private emptyTensors(): ort.Tensor[] {
-    const { kvHeads, headDim, kvType } = this.layout;
-    return this.layout.layers.flatMap(() =>
-      [0, 1].map(
-        () =>
-          new this.module.Tensor(kvType, kvType === 'float16' ? new Uint16Array(0) : new Float32Array(0), [
-            1,
-            kvHeads,
-            0,
-            headDim,
-          ]),
-      ),
-    );
-  }
-
-  private release(): void {
-    for (const tensor of this.tensors) {
-      // CPU tensors hold plain arrays; GPU ones hold buffers that must be freed by hand.
-      if (tensor.location === 'gpu-buffer') tensor.dispose();
-    }
-  }
+  truncate(length: number): Promise<void>;
+  reset(): void;
 }

@@ -8,6 +8,7 @@ import { readDecoderLayout, type ModelConfig } from './graph-layout.ts';
 import { dequantizeNBits } from './onnx/dequantize-nbits.ts';
 import { rewriteGraph, type GraphTransform } from '../../onnx/graph.ts';
 import { lastPositionLogits } from './onnx/last-position-logits.ts';
+import { appendOnlyKv } from './onnx/append-only-kv.ts';
 import { chooseVariant, needsShaderF16, type ChosenVariant } from './model-variants.ts';
 import {
   chooseDevice,
@@ -44,6 +45,13 @@ export interface DecoderLoadOptions extends LongOperationOptions {
    * without a new session (zero-rank-1 inputs give exactly the base output). Default true.
    */
   adapters?: boolean;
+  /**
+   * How the KV cache travels between runs. 'auto' (default): on WASM the graph is rewritten to take
+   * the cache from growable buffers and return only the new positions (see appendOnlyKv), which
+   * saves copying the whole cache out of ORT every token; on WebGPU the outputs stay on the GPU and
+   * are fed back. 'fed-back' feeds the `present.*` outputs back everywhere.
+   */
+  kvCache?: 'auto' | 'fed-back';
 }
 
 export interface LoadedDecoder {
@@ -56,6 +64,7 @@ export interface LoadedDecoder {
   quantized?: string;
   /** The projections that take adapters (empty when adapters are off or the graph has none). */
   loraTargets: LoraTarget[];
+  kvCache: 'append' | 'fed-back';
 }
 
 /**
@@ -92,6 +101,10 @@ export async function loadDecoder(
     lastLogitsOnly: options.lastLogitsOnly ?? true,
   });
   model = rewrite.model;
+  const appendOnly =
+    device.device === 'wasm' && (options.kvCache ?? 'auto') === 'auto' ? tryAppendOnlyKv(model) : undefined;
+  if (appendOnly) model = appendOnly;
+  const kvCache = appendOnly ? 'append' : 'fed-back';
   const lora = options.adapters === false ? { model, targets: [] } : prepareForAdapters(model);
   model = lora.model;
   const quantized = !variant.dtype.startsWith('q4')
@@ -117,7 +130,7 @@ export async function loadDecoder(
     throw error;
   }
   progress('ready', steps);
-  const decoder = new DecoderSession(session, layout, device.device, module);
+  const decoder = new DecoderSession(session, layout, device.device, module, kvCache);
   // Until an engine chooses an adapter per request, the LoRA inputs hold zeros: the base model exactly.
   decoder.extraFeeds = Object.fromEntries(
     zeroAdapterFeeds(lora.targets, {
@@ -133,7 +146,18 @@ export async function loadDecoder(
     env,
     ...(quantized ? { quantized } : {}),
     loraTargets: lora.targets,
+    kvCache,
   };
+}
+
+/** The append-only KV rewrite, or undefined for a graph it does not fit (the cache is then fed back). */
+function tryAppendOnlyKv(model: Uint8Array): Uint8Array | undefined {
+  try {
+    return appendOnlyKv(model);
+  } catch {
+    // Not a graph we can walk: ORT will say what is wrong with it when it loads the bytes as they are.
+    return undefined;
+  }
 }
 
 /** Adds the LoRA inputs; a graph without recognisable projections simply serves no adapters. */
