@@ -1,7 +1,7 @@
 import { HearthError } from '../../core/errors.ts';
 import { DataType, nodeMessage } from '../onnx/graph.ts';
 import { asString, fields, MessageWriter, type Field } from '../onnx/protobuf.ts';
-import { ONNX, readOnnxGraph, type OnnxGraph, type OnnxNode } from '../onnx/onnx-graph.ts';
+import { ONNX, readOnnxGraph, type OnnxGraph, type OnnxNode } from './onnx-graph.ts';
 import { moduleName, parseProjectionName, type LoraTarget } from './targets.ts';
 
 export interface RewriteResult {

@@ -4,6 +4,13 @@ import { asString, fields, int64s, MessageWriter, type Field } from './protobuf.
 const MODEL_GRAPH = 7;
 const GRAPH_NODE = 1;
 const GRAPH_INITIALIZER = 5;
+const GRAPH_INPUT = 11;
+const GRAPH_OUTPUT = 12;
+const GRAPH_VALUE_INFO = 13;
+const VALUE_INFO_NAME = 1;
+const VALUE_INFO_TYPE = 2;
+const TYPE_TENSOR = 1;
+const TENSOR_TYPE_SHAPE = 2;
 const NODE_INPUT = 1;
 const NODE_OUTPUT = 2;
 const NODE_NAME = 3;
@@ -104,15 +111,36 @@ export interface NodeRewrite {
   consumes?: string[];
 }
 
+/** Changes to the graph as a whole, decided once from its inputs and outputs. */
+export interface GraphEdit {
+  /** Tensor names replaced in the inputs and outputs of every node the transforms keep or write. */
+  renames?: ReadonlyMap<string, string>;
+  /** Nodes placed before the first node: they may read graph inputs and initializers only. */
+  prologue?: MessageWriter[];
+  /** Nodes placed after the last one. */
+  epilogue?: MessageWriter[];
+  initializers?: MessageWriter[];
+  /** Graph outputs whose declared shape no longer holds: the shape is dropped (and their value_info). */
+  reshapedOutputs?: ReadonlySet<string>;
+}
+
+export interface GraphSignature {
+  inputs: string[];
+  outputs: string[];
+}
+
 export interface GraphTransform {
+  /** Called once, before any node; undefined leaves the graph as a whole alone. */
+  graph?(signature: GraphSignature): GraphEdit | undefined;
   /** Called for each node of the main graph, in order; undefined keeps the node. */
-  rewrite(node: NodeInfo, initializers: ReadonlyMap<string, TensorInfo>): NodeRewrite | undefined;
+  rewrite?(node: NodeInfo, initializers: ReadonlyMap<string, TensorInfo>): NodeRewrite | undefined;
 }
 
 /**
- * Applies node-level rewrites to the main graph of an ONNX model and re-encodes it. Everything not
- * rewritten is copied byte for byte; node order (a topological order) is kept, replacements in place.
- * Returns how many nodes each transform rewrote.
+ * Applies rewrites to the main graph of an ONNX model and re-encodes it, in one copy of the bytes.
+ * Everything not rewritten is copied byte for byte; node order (a topological order) is kept,
+ * replacements in place, prologues first and epilogues last. Returns how many nodes each
+ * transform rewrote (a graph-level edit counts one).
  */
 export function rewriteGraph(
   model: Uint8Array,
@@ -123,22 +151,39 @@ export function rewriteGraph(
   if (!graphField) throw new Error('no graph in the model');
   const graphFields = [...fields(graphField.bytes)];
   const initializers = new Map<string, TensorInfo>();
+  const signature: GraphSignature = { inputs: [], outputs: [] };
   for (const field of graphFields) {
-    if (field.number !== GRAPH_INITIALIZER) continue;
-    const tensor = readTensor(field.bytes);
-    initializers.set(tensor.name, tensor);
+    if (field.number === GRAPH_INITIALIZER) {
+      const tensor = readTensor(field.bytes);
+      initializers.set(tensor.name, tensor);
+    } else if (field.number === GRAPH_INPUT) signature.inputs.push(valueInfoName(field.bytes));
+    else if (field.number === GRAPH_OUTPUT) signature.outputs.push(valueInfoName(field.bytes));
   }
 
   const counts = transforms.map(() => 0);
+  const edits: GraphEdit[] = [];
+  transforms.forEach((transform, i) => {
+    const edit = transform.graph?.(signature);
+    if (!edit) return;
+    edits.push(edit);
+    counts[i]!++;
+  });
+  const renames = new Map<string, string>();
+  for (const edit of edits) edit.renames?.forEach((to, from) => renames.set(from, to));
+  const reshaped = new Set<string>();
+  for (const edit of edits) edit.reshapedOutputs?.forEach((name) => reshaped.add(name));
+
   const replacements = new Map<Field, NodeRewrite>();
   const consumed = new Set<string>();
   const stillUsed = new Set<string>();
+  const nodeFields: Field[] = [];
   for (const field of graphFields) {
     if (field.number !== GRAPH_NODE) continue;
+    nodeFields.push(field);
     const node = readNode(field.bytes);
     let rewrite: NodeRewrite | undefined;
     for (let i = 0; i < transforms.length && !rewrite; i++) {
-      rewrite = transforms[i]!.rewrite(node, initializers);
+      rewrite = transforms[i]!.rewrite?.(node, initializers);
       if (rewrite) counts[i]!++;
     }
     if (!rewrite) {
@@ -148,19 +193,32 @@ export function rewriteGraph(
     replacements.set(field, rewrite);
     rewrite.consumes?.forEach((name) => consumed.add(name));
   }
-  if (replacements.size === 0) return { model, counts };
+  if (replacements.size === 0 && edits.length === 0) return { model, counts };
 
   const graph = new MessageWriter();
-  const added: MessageWriter[] = [];
+  const added: MessageWriter[] = edits.flatMap((edit) => edit.initializers ?? []);
+  const writeNode = (node: Uint8Array | MessageWriter) =>
+    graph.bytesField(GRAPH_NODE, renames.size === 0 ? node : renameTensors(node, renames));
   for (const field of graphFields) {
+    if (field === nodeFields[0]) {
+      for (const edit of edits) for (const node of edit.prologue ?? []) graph.bytesField(GRAPH_NODE, node);
+    }
     const rewrite = replacements.get(field);
     if (rewrite) {
-      for (const node of rewrite.nodes) graph.bytesField(GRAPH_NODE, node);
+      for (const node of rewrite.nodes) writeNode(node);
       added.push(...(rewrite.initializers ?? []));
-    } else if (field.number === GRAPH_INITIALIZER) {
+    } else if (field.number === GRAPH_NODE) writeNode(field.bytes);
+    else if (field.number === GRAPH_INITIALIZER) {
       const name = readTensor(field.bytes).name;
       if (!consumed.has(name) || stillUsed.has(name)) graph.raw(field.raw);
+    } else if (field.number === GRAPH_OUTPUT && reshaped.has(valueInfoName(field.bytes))) {
+      graph.bytesField(GRAPH_OUTPUT, withoutShape(field.bytes));
+    } else if (field.number === GRAPH_VALUE_INFO && reshaped.has(valueInfoName(field.bytes))) {
+      // Dropped: ORT infers the new shape.
     } else graph.raw(field.raw);
+    if (field === nodeFields.at(-1)) {
+      for (const edit of edits) for (const node of edit.epilogue ?? []) graph.bytesField(GRAPH_NODE, node);
+    }
   }
   for (const tensor of added) graph.bytesField(GRAPH_INITIALIZER, tensor);
 
@@ -170,4 +228,39 @@ export function rewriteGraph(
     else out.raw(field.raw);
   }
   return { model: out.toBytes(), counts };
+}
+
+function valueInfoName(bytes: Uint8Array): string {
+  for (const field of fields(bytes)) if (field.number === VALUE_INFO_NAME) return asString(field);
+  return '';
+}
+
+/** A node with some input and output names replaced, every other field byte for byte. */
+function renameTensors(
+  node: Uint8Array | MessageWriter,
+  renames: ReadonlyMap<string, string>,
+): MessageWriter {
+  const bytes = node instanceof MessageWriter ? node.toBytes() : node;
+  const writer = new MessageWriter();
+  for (const field of fields(bytes)) {
+    const renamed =
+      field.number === NODE_INPUT || field.number === NODE_OUTPUT ? renames.get(asString(field)) : undefined;
+    if (renamed === undefined) writer.raw(field.raw);
+    else writer.stringField(field.number, renamed);
+  }
+  return writer;
+}
+
+/** A ValueInfoProto with its tensor type's shape removed (name and element type kept). */
+function withoutShape(valueInfo: Uint8Array): MessageWriter {
+  const rebuild = (bytes: Uint8Array, path: number[]): MessageWriter => {
+    const writer = new MessageWriter();
+    for (const field of fields(bytes)) {
+      if (field.number !== path[0]) writer.raw(field.raw);
+      else if (path.length === 1) continue;
+      else writer.bytesField(field.number, rebuild(field.bytes, path.slice(1)));
+    }
+    return writer;
+  };
+  return rebuild(valueInfo, [VALUE_INFO_TYPE, TYPE_TENSOR, TENSOR_TYPE_SHAPE]);
 }

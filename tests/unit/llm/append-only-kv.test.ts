@@ -4,6 +4,9 @@ import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
 import { loadDecoder } from '../../../src/engines/llm/ort/load-decoder.ts';
 import { appendOnlyKv } from '../../../src/engines/llm/ort/onnx/append-only-kv.ts';
+import { dequantizeNBits } from '../../../src/engines/llm/ort/onnx/dequantize-nbits.ts';
+import { lastPositionLogits } from '../../../src/engines/llm/ort/onnx/last-position-logits.ts';
+import { rewriteGraph } from '../../../src/engines/onnx/graph.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { runParity } from './parity-run.ts';
 import { loadChatReference, tinyChatModelId } from './reference.ts';
@@ -25,8 +28,8 @@ function junk(size: number): Float32Array {
 describe('append-only KV rewrite (WASM): the cache is fed with room to spare, present.* hold new positions', () => {
   it('gives the same logits as the original graph while present.* carry only the new positions', async () => {
     const original = new Uint8Array(await readFile(resolve(modelDir, 'onnx/model.onnx')));
-    const rewritten = appendOnlyKv(original)!;
-    expect(rewritten).toBeDefined();
+    const { model: rewritten, counts } = rewriteGraph(original, [appendOnlyKv]);
+    expect(counts).toEqual([1]);
     const base = await ort.InferenceSession.create(original, { executionProviders: ['wasm'] });
     const append = await ort.InferenceSession.create(rewritten, { executionProviders: ['wasm'] });
     const pastNames = base.inputNames.filter((name) => name.startsWith('past_key_values'));
@@ -95,7 +98,30 @@ describe('append-only KV rewrite (WASM): the cache is fed with room to spare, pr
       import.meta.dirname,
       '../../../public/models/hearth-demo/tiny-embed/resolve/main/onnx/model.onnx',
     );
-    expect(appendOnlyKv(new Uint8Array(await readFile(embed)))).toBeUndefined();
+    const bytes = new Uint8Array(await readFile(embed));
+    const result = rewriteGraph(bytes, [appendOnlyKv]);
+    expect(result.counts).toEqual([0]);
+    expect(result.model).toBe(bytes);
+  });
+
+  it('runs in one pass with the other load-time rewrites (4-bit weights, last-position logits)', async () => {
+    const q4 = new Uint8Array(await readFile(resolve(modelDir, 'onnx/model_q4.onnx')));
+    const { model, counts } = rewriteGraph(q4, [dequantizeNBits, lastPositionLogits('logits'), appendOnlyKv]);
+    expect(counts).toEqual([14, 1, 1]);
+    const session = await ort.InferenceSession.create(model, { executionProviders: ['wasm'] });
+    const past = session.inputNames.filter((name) => name.startsWith('past_key_values'));
+    const outputs = await session.run({
+      input_ids: int64([1, 2, 3]),
+      attention_mask: int64([1, 1, 1, 1, 1]),
+      position_ids: int64([2, 3, 4]),
+      // Two cached positions inside room for 8.
+      ...Object.fromEntries(
+        past.map((name) => [name, new ort.Tensor('float32', junk(heads * 8 * dim), [1, heads, 8, dim])]),
+      ),
+    });
+    expect(outputs.logits!.dims).toEqual([1, 1, reference.vocab_size]);
+    expect(outputs['present.1.key']!.dims).toEqual([1, heads, 3, dim]);
+    await session.release();
   });
 
   it('is what WASM loads by default, and matches PyTorch within 1e-4 as the fed-back cache does', async () => {

@@ -99,12 +99,10 @@ export async function loadDecoder(
       variant.dtype.startsWith('q4') &&
       (options.wasmQuantized ?? 'fp32') === 'fp32',
     lastLogitsOnly: options.lastLogitsOnly ?? true,
+    appendOnlyKv: device.device === 'wasm' && (options.kvCache ?? 'auto') === 'auto',
   });
   model = rewrite.model;
-  const appendOnly =
-    device.device === 'wasm' && (options.kvCache ?? 'auto') === 'auto' ? tryAppendOnlyKv(model) : undefined;
-  if (appendOnly) model = appendOnly;
-  const kvCache = appendOnly ? 'append' : 'fed-back';
+  const kvCache = rewrite.appendOnlyKv ? 'append' : 'fed-back';
   const lora = options.adapters === false ? { model, targets: [] } : prepareForAdapters(model);
   model = lora.model;
   const quantized = !variant.dtype.startsWith('q4')
@@ -150,16 +148,6 @@ export async function loadDecoder(
   };
 }
 
-/** The append-only KV rewrite, or undefined for a graph it does not fit (the cache is then fed back). */
-function tryAppendOnlyKv(model: Uint8Array): Uint8Array | undefined {
-  try {
-    return appendOnlyKv(model);
-  } catch {
-    // Not a graph we can walk: ORT will say what is wrong with it when it loads the bytes as they are.
-    return undefined;
-  }
-}
-
 /** Adds the LoRA inputs; a graph without recognisable projections simply serves no adapters. */
 function prepareForAdapters(model: Uint8Array): { model: Uint8Array; targets: LoraTarget[] } {
   try {
@@ -177,22 +165,32 @@ function mb(bytes: number): string {
 /** The load-time graph rewrites, in one pass over the model bytes. */
 function rewriteModel(
   model: Uint8Array,
-  wanted: { dequantize: boolean; lastLogitsOnly: boolean },
-): { model: Uint8Array; dequantized: number; bytesBefore: number } {
-  const transforms: GraphTransform[] = [];
-  if (wanted.dequantize) transforms.push(dequantizeNBits);
-  if (wanted.lastLogitsOnly) transforms.push(lastPositionLogits('logits'));
-  if (transforms.length === 0) return { model, dequantized: 0, bytesBefore: model.length };
+  wanted: { dequantize: boolean; lastLogitsOnly: boolean; appendOnlyKv: boolean },
+): { model: Uint8Array; dequantized: number; appendOnlyKv: boolean; bytesBefore: number } {
+  const transforms: Array<[keyof typeof wanted, GraphTransform]> = [];
+  if (wanted.dequantize) transforms.push(['dequantize', dequantizeNBits]);
+  if (wanted.lastLogitsOnly) transforms.push(['lastLogitsOnly', lastPositionLogits('logits')]);
+  if (wanted.appendOnlyKv) transforms.push(['appendOnlyKv', appendOnlyKv]);
+  const unchanged = { model, dequantized: 0, appendOnlyKv: false, bytesBefore: model.length };
+  if (transforms.length === 0) return unchanged;
   let result;
   try {
-    result = rewriteGraph(model, transforms);
+    result = rewriteGraph(
+      model,
+      transforms.map(([, transform]) => transform),
+    );
   } catch {
     // Not a graph we can walk: ORT will say what is wrong with it when it loads the bytes as they are.
-    return { model, dequantized: 0, bytesBefore: model.length };
+    return unchanged;
   }
+  const count = (key: keyof typeof wanted) => {
+    const at = transforms.findIndex(([name]) => name === key);
+    return at < 0 ? 0 : result.counts[at]!;
+  };
   return {
     model: result.model,
-    dequantized: wanted.dequantize ? result.counts[0]! : 0,
+    dequantized: count('dequantize'),
+    appendOnlyKv: count('appendOnlyKv') > 0,
     bytesBefore: model.length,
   };
 }

@@ -1,11 +1,11 @@
-import { readNode, readTensor, type NodeInfo, type TensorInfo } from './graph.ts';
-import { asString, fields, type Field } from './protobuf.ts';
+import { readNode, readTensor, type NodeInfo, type TensorInfo } from '../onnx/graph.ts';
+import { asString, fields, type Field } from '../onnx/protobuf.ts';
 
-/* Field numbers from onnx.proto that graph-level rewrites need beyond the shared node reader. */
+/* Field numbers from onnx.proto that the LoRA rewrite needs beyond the shared graph reader. */
 export const ONNX = {
   model: { graph: 7 },
-  graph: { node: 1, initializer: 5, input: 11, output: 12, valueInfo: 13 },
-  node: { input: 1, output: 2 },
+  graph: { node: 1, initializer: 5, input: 11 },
+  node: { output: 2 },
   valueInfo: { name: 1, type: 2 },
   type: { tensor: 1 },
   tensorType: { elemType: 1, shape: 2 },
@@ -25,11 +25,10 @@ export interface OnnxGraph {
   nodes: OnnxNode[];
   initializers: Map<string, TensorInfo>;
   inputNames: string[];
-  outputNames: string[];
 }
 
 /**
- * Reads an ONNX model's main graph for rewrites: nodes, initializer shapes, graph inputs and outputs.
+ * Reads what LoRA needs from an ONNX model: nodes, initializer shapes and graph inputs.
  * Weights are never copied: fields are views into `model`.
  */
 export function readOnnxGraph(model: Uint8Array): OnnxGraph {
@@ -40,20 +39,15 @@ export function readOnnxGraph(model: Uint8Array): OnnxGraph {
   const nodes: OnnxNode[] = [];
   const initializers = new Map<string, TensorInfo>();
   const inputNames: string[] = [];
-  const outputNames: string[] = [];
   for (const field of graphFields) {
     if (field.number === ONNX.graph.node) nodes.push({ ...readNode(field.bytes), field });
     else if (field.number === ONNX.graph.initializer) {
       const tensor = readTensor(field.bytes);
       initializers.set(tensor.name, tensor);
-    } else if (field.number === ONNX.graph.input) inputNames.push(valueInfoName(field));
-    else if (field.number === ONNX.graph.output) outputNames.push(valueInfoName(field));
+    } else if (field.number === ONNX.graph.input) {
+      const name = [...fields(field.bytes)].find((part) => part.number === ONNX.valueInfo.name);
+      inputNames.push(name ? asString(name) : '');
+    }
   }
-  return { modelFields, graphField, graphFields, nodes, initializers, inputNames, outputNames };
-}
-
-/** The name of a ValueInfoProto field (a graph input, output or value_info entry). */
-export function valueInfoName(field: Field): string {
-  const name = [...fields(field.bytes)].find((part) => part.number === ONNX.valueInfo.name);
-  return name ? asString(name) : '';
+  return { modelFields, graphField, graphFields, nodes, initializers, inputNames };
 }
