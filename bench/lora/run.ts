@@ -46,6 +46,8 @@ const argmax = (values: Float32Array) => {
   return best;
 };
 
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
 /** Greedy decode of DECODE tokens after a PROMPT-token prefill; decode tokens/s. */
 async function decodeRate({ decoder }: LoadedDecoder): Promise<number> {
   decoder.cache.reset();
@@ -55,12 +57,10 @@ async function decodeRate({ decoder }: LoadedDecoder): Promise<number> {
   return (DECODE / (performance.now() - started)) * 1000;
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-
+// Both sessions stay loaded and are timed in turns, several rounds, medians compared: this machine's
+// speed drifts by more than the difference being measured.
+const ROUNDS = Number(process.env.LORA_BENCH_ROUNDS ?? 5);
 const plain = await loadDecoder(files, { device: 'wasm', dtype: 'q4', threads, adapters: false });
-const baseRate = await decodeRate(plain);
-await plain.decoder.release();
-
 const loaded = await loadDecoder(files, { device: 'wasm', dtype: 'q4', threads });
 const { decoder } = loaded;
 const adapters = new EngineAdapters(
@@ -71,7 +71,15 @@ const adapters = new EngineAdapters(
 const first = adapters.load('bench-a@1', randomAdapter(loaded.loraTargets, 1));
 adapters.load('bench-b@1', randomAdapter(loaded.loraTargets, 2));
 decoder.extraFeeds = adapters.feeds('bench-a@1');
-const adapterRate = await decodeRate(loaded);
+const baseRates: number[] = [];
+const adapterRates: number[] = [];
+for (let round = 0; round < ROUNDS; round++) {
+  baseRates.push(await decodeRate(plain));
+  adapterRates.push(await decodeRate(loaded));
+}
+await plain.decoder.release();
+const baseRate = median(baseRates);
+const adapterRate = median(adapterRates);
 
 // Switch cost: what a request pays to change adapter (choosing its feeds) plus any extra time of the
 // first step that runs with them, against a step that keeps the same adapter.
@@ -101,6 +109,7 @@ console.log(
   }),
 );
 console.error(
-  `WASM, ${threads} thread(s), q4 dequantised at load (${loaded.quantized ?? 'n/a'}); ${DECODE} decode tokens after a ${PROMPT}-token prompt; ` +
+  `WASM, ${threads} thread(s), q4 dequantised at load (${loaded.quantized ?? 'n/a'}); ${DECODE} decode tokens after a ${PROMPT}-token prompt, ` +
+    `median of ${ROUNDS} rounds (base ${baseRates.map((r) => r.toFixed(1)).join(', ')}; adapter ${adapterRates.map((r) => r.toFixed(1)).join(', ')}); ` +
     `switch: median step after a switch ${median(switched).toFixed(2)} ms vs ${median(same).toFixed(2)} ms without`,
 );

@@ -7,6 +7,12 @@ import type { LoraTarget } from './targets.ts';
 export interface LoraTensorFactory<T> {
   create(data: Float32Array, dims: [number, number]): T;
   dispose(tensor: T): void;
+  /**
+   * Rank of the zeros fed where no adapter applies. 0 where the runtime computes a MatMul over an
+   * empty inner dimension as zeros (ORT's CPU kernels: no copy and almost no work); 1 (the default)
+   * on WebGPU, which has no zero-size buffers.
+   */
+  zeroRank?: 0 | 1;
 }
 
 export interface AdapterInfo {
@@ -26,8 +32,8 @@ interface Resident<T> {
 
 /**
  * The adapters resident on the device, within a byte budget (least recently used evicted first),
- * and the graph inputs for a request: an adapter's A/B where it has them, rank-1 zeros elsewhere,
- * so "no adapter" gives exactly the base model's output. Never a rank-0 tensor (WebGPU breaks).
+ * and the graph inputs for a request: an adapter's A/B where it has them, zeros elsewhere (of the
+ * factory's `zeroRank`), so "no adapter" gives exactly the base model's output.
  */
 export class AdapterRegistry<T> {
   private readonly resident = new Map<string, Resident<T>>();
@@ -137,14 +143,21 @@ export class AdapterRegistry<T> {
 }
 
 /**
- * Rank-1 zero A and B for every target: the inputs that make the rewritten graph compute exactly
- * the base model (x·0·0 adds +0). Never rank 0, which breaks WebGPU.
+ * Zero A and B for every target (rank `factory.zeroRank`): the inputs that make the rewritten graph
+ * compute exactly the base model (x·0·0, or an empty product, adds +0).
  */
 export function zeroAdapterFeeds<T>(targets: LoraTarget[], factory: LoraTensorFactory<T>): Map<string, T> {
   const zeros = new Map<string, T>();
+  const rank = factory.zeroRank ?? 1;
   for (const target of targets) {
-    zeros.set(target.inputA, factory.create(new Float32Array(target.inFeatures), [target.inFeatures, 1]));
-    zeros.set(target.inputB, factory.create(new Float32Array(target.outFeatures), [1, target.outFeatures]));
+    zeros.set(
+      target.inputA,
+      factory.create(new Float32Array(target.inFeatures * rank), [target.inFeatures, rank]),
+    );
+    zeros.set(
+      target.inputB,
+      factory.create(new Float32Array(target.outFeatures * rank), [rank, target.outFeatures]),
+    );
   }
   return zeros;
 }

@@ -134,6 +134,7 @@ export async function loadDecoder(
     zeroAdapterFeeds(lora.targets, {
       create: (data, dims) => new module.Tensor('float32', data, dims),
       dispose: (tensor) => tensor.dispose(),
+      zeroRank: device.device === 'wasm' ? 0 : 1,
     }),
   );
   return {

@@ -14,6 +14,7 @@ export async function loraTensorFactory(
   return {
     create: (data, dims) => new module.Tensor('float32', data, dims),
     dispose: (tensor) => tensor.dispose(),
+    zeroRank: 0,
   };
 }
 
