@@ -1,11 +1,11 @@
 import { HearthError } from '../../core/errors.ts';
 import { parseAdapterRef } from './adapter-ref.ts';
 import type { PreparedAdapter } from './peft.ts';
-import type { LoraTarget } from './targets.ts';
+import { stackedKinds, type LoraTarget, type StackedKind } from './targets.ts';
 
 /** Creates engine tensors (CPU or GPU-resident) from adapter weights, and frees them. */
 export interface LoraTensorFactory<T> {
-  create(data: Float32Array, dims: [number, number]): T;
+  create(data: Float32Array, dims: number[]): T;
   dispose(tensor: T): void;
   /**
    * Rank of the zeros fed where no adapter applies. 0 where the runtime computes a MatMul over an
@@ -40,11 +40,14 @@ export class AdapterRegistry<T> {
   private readonly zeros: Map<string, T>;
   private clock = 0;
 
+  private readonly kinds: StackedKind[];
+
   constructor(
     private readonly targets: LoraTarget[],
     private readonly factory: LoraTensorFactory<T>,
     private readonly budgetBytes = 256 * 1024 * 1024,
   ) {
+    this.kinds = stackedKinds(targets);
     this.zeros = zeroAdapterFeeds(targets, factory);
   }
 
@@ -61,25 +64,52 @@ export class AdapterRegistry<T> {
       existing.lastUsed = ++this.clock;
       return existing.info;
     }
-    if (adapter.bytes > this.budgetBytes) {
+    const byTarget = new Map(this.targets.map((target) => [target.module, target]));
+    // Per projection kind the adapter touches: its stacked A [layers, in, R] and B [layers, R, out],
+    // R the largest rank among its modules of that kind; smaller ranks and untouched layers are zeros.
+    const stacks = this.kinds.flatMap((kind) => {
+      const modules = [...adapter.modules.values()].filter(
+        (module) => byTarget.get(module.module)!.inputA === kind.inputA,
+      );
+      if (modules.length === 0) return [];
+      return [{ kind, modules, rank: Math.max(...modules.map((module) => module.rank)) }];
+    });
+    const bytes = stacks.reduce(
+      (sum, { kind, rank }) => sum + 4 * kind.layers * rank * (kind.inFeatures + kind.outFeatures),
+      0,
+    );
+    if (bytes > this.budgetBytes) {
       throw new HearthError(
         'ADAPTER_TOO_LARGE',
-        `${ref} needs ${adapter.bytes} bytes but the adapter budget is ${this.budgetBytes}; raise the budget or use a smaller rank.`,
+        `${ref} needs ${bytes} bytes but the adapter budget is ${this.budgetBytes}; raise the budget or use a smaller rank.`,
       );
     }
-    const byTarget = new Map(this.targets.map((target) => [target.module, target]));
     const tensors = new Map<string, T>();
-    for (const module of adapter.modules.values()) {
-      const target = byTarget.get(module.module)!;
-      tensors.set(target.inputA, this.factory.create(module.a, [target.inFeatures, module.rank]));
-      tensors.set(target.inputB, this.factory.create(module.b, [module.rank, target.outFeatures]));
+    for (const { kind, modules, rank } of stacks) {
+      const { layers, inFeatures, outFeatures } = kind;
+      const a = new Float32Array(layers * inFeatures * rank);
+      const b = new Float32Array(layers * rank * outFeatures);
+      for (const module of modules) {
+        const layer = byTarget.get(module.module)!.layer;
+        // A is [in, r] row-major: each row lands in the first r columns of its [in, R] slot.
+        for (let row = 0; row < inFeatures; row++) {
+          a.set(
+            module.a.subarray(row * module.rank, (row + 1) * module.rank),
+            (layer * inFeatures + row) * rank,
+          );
+        }
+        // B is [r, out]: its rows are the first r of the [R, out] slot.
+        b.set(module.b, layer * rank * outFeatures);
+      }
+      tensors.set(kind.inputA, this.factory.create(a, [layers, inFeatures, rank]));
+      tensors.set(kind.inputB, this.factory.create(b, [layers, rank, outFeatures]));
     }
     const info: AdapterInfo = {
       ref,
       fingerprint,
       rank: Math.max(...[...adapter.modules.values()].map((m) => m.rank)),
       modules: [...adapter.modules.keys()].sort(),
-      bytes: adapter.bytes,
+      bytes,
       warnings: adapter.warnings,
     };
     this.resident.set(ref, { info, tensors, lastUsed: ++this.clock });
@@ -149,14 +179,14 @@ export class AdapterRegistry<T> {
 export function zeroAdapterFeeds<T>(targets: LoraTarget[], factory: LoraTensorFactory<T>): Map<string, T> {
   const zeros = new Map<string, T>();
   const rank = factory.zeroRank ?? 1;
-  for (const target of targets) {
+  for (const { inputA, inputB, layers, inFeatures, outFeatures } of stackedKinds(targets)) {
     zeros.set(
-      target.inputA,
-      factory.create(new Float32Array(target.inFeatures * rank), [target.inFeatures, rank]),
+      inputA,
+      factory.create(new Float32Array(layers * inFeatures * rank), [layers, inFeatures, rank]),
     );
     zeros.set(
-      target.inputB,
-      factory.create(new Float32Array(target.outFeatures * rank), [rank, target.outFeatures]),
+      inputB,
+      factory.create(new Float32Array(layers * rank * outFeatures), [layers, rank, outFeatures]),
     );
   }
   return zeros;

@@ -1,8 +1,8 @@
 import { HearthError } from '../../core/errors.ts';
-import { DataType, nodeMessage } from '../onnx/graph.ts';
+import { DataType, nodeMessage, tensorMessage } from '../onnx/graph.ts';
 import { asString, fields, MessageWriter, type Field } from '../onnx/protobuf.ts';
 import { ONNX, readOnnxGraph, type OnnxGraph, type OnnxNode } from './onnx-graph.ts';
-import { moduleName, parseProjectionName, type LoraTarget } from './targets.ts';
+import { moduleName, parseProjectionName, stackedKinds, type LoraTarget } from './targets.ts';
 
 export interface RewriteResult {
   model: Uint8Array;
@@ -66,10 +66,14 @@ function renameOutput(target: OnnxNode, from: string, to: string): MessageWriter
 }
 
 /**
- * Gives every linear projection of every block `y = base(x) + (x @ A) @ B`, with A `[in, r]` and
- * B `[r, out]` as new graph inputs of symbolic rank (the LoRA scale is folded into B by the caller).
- * Done once at load, for all seven projections, so any later adapter runs on the same session.
- * The new nodes follow their projection, so the graph stays topologically sorted.
+ * Gives every linear projection of every block `y = base(x) + (x @ A) @ B` (the LoRA scale is folded
+ * into B by the caller). Done once at load, for all seven projections, so any later adapter runs on
+ * the same session. A and B come from one pair of graph inputs per projection kind, stacked over
+ * layers: `lora.q_proj.A` `[layers, in, r]` and `lora.q_proj.B` `[layers, r, out]`, of symbolic
+ * rank; each projection Gathers its layer's slice. Fourteen inputs rather than two per module:
+ * onnxruntime-web's cost per graph input (~10 µs a run on WASM) made 420 of them on a 30-layer model
+ * cost more than all the LoRA arithmetic. The new nodes follow their projection, so the graph stays
+ * topologically sorted.
  */
 export function rewriteForLora(model: Uint8Array, options: { elemType?: number } = {}): RewriteResult {
   const elemType = options.elemType ?? DataType.FLOAT;
@@ -100,12 +104,17 @@ export function rewriteForLora(model: Uint8Array, options: { elemType?: number }
         ...parsed,
         inFeatures,
         outFeatures,
-        inputA: `lora.${module}.A`,
-        inputB: `lora.${module}.B`,
+        inputA: `lora.${parsed.projection}.A`,
+        inputB: `lora.${parsed.projection}.B`,
       },
     });
   }
   if (byField.size === 0) throw rewriteError('no q/k/v/o/gate/up/down projection nodes were found.');
+
+  const targets = [...byField.values()].map((entry) => entry.target);
+  const kinds = stackedKinds(targets);
+  const layerIndex = (layer: number) => `/lora/layer_${layer}`;
+  const layers = [...new Set(targets.map((target) => target.layer))];
 
   const graphWriter = new MessageWriter();
   let lastInput = graph.graphFields.reduce(
@@ -113,7 +122,6 @@ export function rewriteForLora(model: Uint8Array, options: { elemType?: number }
     -1,
   );
   if (lastInput < 0) lastInput = graph.graphFields.length - 1;
-  const targets = [...byField.values()].map((entry) => entry.target);
 
   graph.graphFields.forEach((field, index) => {
     const entry = byField.get(field);
@@ -122,28 +130,44 @@ export function rewriteForLora(model: Uint8Array, options: { elemType?: number }
       const { node: target, target: lora } = entry;
       const output = target.outputs[0]!;
       const base = `${output}/lora_base`;
+      const a = `${output}/lora_a`;
+      const b = `${output}/lora_b`;
       const xa = `${output}/lora_xa`;
       const delta = `${output}/lora_delta`;
+      const name = (step: string) => `/lora/${lora.module}/${step}`;
       graphWriter
         .bytesField(ONNX.graph.node, renameOutput(target, output, base))
         .bytesField(
           ONNX.graph.node,
-          nodeMessage('MatMul', `/lora/${lora.module}/xA`, [target.inputs[0]!, lora.inputA], [xa]),
+          nodeMessage('Gather', name('A'), [lora.inputA, layerIndex(lora.layer)], [a]),
         )
         .bytesField(
           ONNX.graph.node,
-          nodeMessage('MatMul', `/lora/${lora.module}/xAB`, [xa, lora.inputB], [delta]),
+          nodeMessage('Gather', name('B'), [lora.inputB, layerIndex(lora.layer)], [b]),
         )
-        .bytesField(ONNX.graph.node, nodeMessage('Add', `/lora/${lora.module}/add`, [base, delta], [output]));
+        .bytesField(ONNX.graph.node, nodeMessage('MatMul', name('xA'), [target.inputs[0]!, a], [xa]))
+        .bytesField(ONNX.graph.node, nodeMessage('MatMul', name('xAB'), [xa, b], [delta]))
+        .bytesField(ONNX.graph.node, nodeMessage('Add', name('add'), [base, delta], [output]));
     }
     if (index === lastInput) {
-      for (const lora of targets) {
-        const rank = `lora_rank_${lora.module.replaceAll('.', '_')}`;
-        graphWriter.bytesField(ONNX.graph.input, graphInput(lora.inputA, [lora.inFeatures, rank], elemType));
-        graphWriter.bytesField(ONNX.graph.input, graphInput(lora.inputB, [rank, lora.outFeatures], elemType));
+      for (const kind of kinds) {
+        const rank = `lora_rank_${kind.projection}`;
+        const dims = [kind.layers, kind.inFeatures, rank];
+        graphWriter.bytesField(ONNX.graph.input, graphInput(kind.inputA, dims, elemType));
+        graphWriter.bytesField(
+          ONNX.graph.input,
+          graphInput(kind.inputB, [kind.layers, rank, kind.outFeatures], elemType),
+        );
       }
     }
   });
+  for (const layer of layers) {
+    // A scalar index: Gather drops the layer axis.
+    graphWriter.bytesField(
+      ONNX.graph.initializer,
+      tensorMessage(layerIndex(layer), [], DataType.INT64, BigInt64Array.of(BigInt(layer))),
+    );
+  }
 
   const modelWriter = new MessageWriter();
   for (const field of graph.modelFields) {

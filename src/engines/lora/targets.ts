@@ -1,3 +1,5 @@
+import { HearthError } from '../../core/errors.ts';
+
 /** The linear projections of a Llama-family block that an adapter may target. */
 export const PROJECTIONS = [
   'q_proj',
@@ -46,7 +48,48 @@ export interface LoraTarget {
   projection: Projection;
   inFeatures: number;
   outFeatures: number;
-  /** Graph input names that carry this module's A [in, r] and B [r, out]. */
+  /**
+   * Graph inputs of this projection kind's stacked A `[layers, in, r]` and B `[layers, r, out]`;
+   * this module's are the slices at `layer`.
+   */
   inputA: string;
   inputB: string;
+}
+
+/** One stacked pair of graph inputs: every layer's A and B of one projection kind. */
+export interface StackedKind {
+  projection: LoraTarget['projection'];
+  inputA: string;
+  inputB: string;
+  /** Depth of the stack: the highest layer index + 1 (a layer without this projection holds zeros). */
+  layers: number;
+  inFeatures: number;
+  outFeatures: number;
+}
+
+/** The stacks the targets live in; every layer's projection of a kind must have the same shape. */
+export function stackedKinds(targets: LoraTarget[]): StackedKind[] {
+  const kinds = new Map<string, StackedKind>();
+  for (const target of targets) {
+    const kind = kinds.get(target.inputA);
+    if (!kind) {
+      kinds.set(target.inputA, {
+        projection: target.projection,
+        inputA: target.inputA,
+        inputB: target.inputB,
+        layers: target.layer + 1,
+        inFeatures: target.inFeatures,
+        outFeatures: target.outFeatures,
+      });
+      continue;
+    }
+    if (kind.inFeatures !== target.inFeatures || kind.outFeatures !== target.outFeatures) {
+      throw new HearthError(
+        'LORA_REWRITE_FAILED',
+        `This model cannot take LoRA adapters: ${target.module} is [${target.inFeatures}, ${target.outFeatures}] but other ${target.projection} projections are [${kind.inFeatures}, ${kind.outFeatures}].`,
+      );
+    }
+    kind.layers = Math.max(kind.layers, target.layer + 1);
+  }
+  return [...kinds.values()];
 }
