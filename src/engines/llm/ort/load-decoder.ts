@@ -42,7 +42,7 @@ export interface DecoderLoadOptions extends LongOperationOptions {
   wasmBuild?: (threads: number) => Promise<OrtModule>;
   /**
    * Rewrite every q/k/v/o/gate/up/down projection at load so LoRA adapters can be applied per request
-   * without a new session (zero-rank-1 inputs give exactly the base output). Default true.
+   * without a new session (zero inputs give exactly the base output). Default true.
    */
   adapters?: boolean;
   /**
