@@ -213,6 +213,19 @@ describe('constrained decoding with the tiny demo model (ORT, WASM)', () => {
     }
   }, 120_000);
 
+  it('tool_choice none: a model pushed to open a call cannot (the opener is masked); auto with the same push calls', async () => {
+    const opener = readJson<{ added_tokens: Array<{ id: number; content: string }> }>(
+      'tokenizer.json',
+    ).added_tokens.find((token) => token.content === '<tool_call>')!.id;
+    const pushed = { messages, tools, seed: 3, max_tokens: 40, logit_bias: { [opener]: 100 } };
+    const auto = await engine.create({ ...pushed, tool_choice: 'auto' });
+    expect(auto.choices[0]!.message.tool_calls?.length).toBeGreaterThan(0);
+    const none = await engine.create({ ...pushed, tool_choice: 'none' });
+    expect(none.choices[0]!.message.tool_calls).toBeUndefined();
+    expect(none.choices[0]!.message.content).not.toContain('<tool_call>');
+    expect(none.usage.completion_tokens).toBeGreaterThan(0);
+  }, 120_000);
+
   it('streams tool_calls deltas that add up to the same calls as the whole completion', async () => {
     const request = {
       messages,

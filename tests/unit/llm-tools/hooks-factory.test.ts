@@ -33,12 +33,21 @@ describe('toolHooksFactory', () => {
     expect(await factory({ messages }, context)).toEqual({});
   });
 
-  it('tools: the format parser and a grammar processor; tool_choice none: neither', async () => {
+  it('tools: the format parser and a grammar processor; tool_choice none: no parser, the call opener masked', async () => {
     const hooks = await factory({ messages, tools, tool_choice: 'required' }, context);
     expect(hooks.outputParser).toBeDefined();
     expect(hooks.logitsProcessor).toBeInstanceOf(GrammarLogitsProcessor);
     hooks.logitsProcessor!.dispose();
-    expect(await factory({ messages, tools, tool_choice: 'none' }, context)).toEqual({});
+
+    const none = await factory({ messages, tools, tool_choice: 'none' }, context);
+    expect(none.outputParser).toBeUndefined();
+    const logits = new Float32Array(qwen.vocabulary.vocabSize).fill(1);
+    none.logitsProcessor!.process(logits);
+    const opener = qwen.id('<tool_call>');
+    expect(logits[opener]).toBe(-Infinity);
+    expect(logits.filter((value) => value === -Infinity)).toHaveLength(1);
+    // Without tools there is nothing to mask.
+    expect(await factory({ messages, tool_choice: 'none' }, context)).toEqual({});
   });
 
   it('a backend without logits processors gets the parser only', async () => {

@@ -6,6 +6,7 @@ import type { GrammarSpec } from '../grammar/grammar-spec.ts';
 import type { GrammarVocabulary } from '../grammar/grammar-vocabulary.ts';
 import { toolStructuralTag } from '../grammar/tool-structural-tag.ts';
 import { Utf8Guard, utf8TableFor } from '../grammar/utf8-guard.ts';
+import { BannedTokens } from './banned-tokens.ts';
 import { createToolCallParser, requireToolCallFormat, type ToolFormatInfo } from './formats.ts';
 import type { ToolCallIdFactory } from './tool-call-deltas.ts';
 import { validateToolRequest } from './validate-request.ts';
@@ -42,6 +43,13 @@ export function toolHooksFactory(options: ToolHooksOptions): GenerationHooksFact
       ? (options.toolFormat ?? requireToolCallFormat(undefined, options.modelId))
       : undefined;
     if (format) hooks.outputParser = createToolCallParser(format.format, options.newId);
+    if (options.constrain && !plan.rule && !plan.json && request.tools?.length && options.toolFormat) {
+      // tool_choice 'none': the token that opens a call (where the vocabulary has it as one token).
+      const opener = options.toolFormat.markers[0]!;
+      const id = (options.vocabulary?.tokens ?? context.vocabulary()).indexOf(opener);
+      if (id >= 0) hooks.logitsProcessor = new BannedTokens([id]);
+      return hooks;
+    }
     if (!options.constrain || (!plan.rule && !plan.json)) return hooks;
 
     let spec: GrammarSpec;
