@@ -62,7 +62,7 @@ export class AppendKvCache implements KvCache {
             `${name} came back as [${tensor.dims.join(', ')}], not the [1, ${kvHeads}, ${added}, ${headDim}] new positions the append-only KV cache expects: this graph does not fit it. Load the model with kvCache: "fed-back".`,
           );
         }
-        const data = tensor.data as KvData;
+        const data = sameBits(tensor.data as KvData | Float32Array, this.layout.kvType);
         const buffer = this.buffers[2 * i + kind]!;
         for (let h = 0; h < kvHeads; h++) {
           buffer.set(data.subarray(h * block, (h + 1) * block), h * this.capacity * headDim + rowsBefore);
@@ -106,4 +106,13 @@ export class AppendKvCache implements KvCache {
     const size = this.layout.kvHeads * capacity * this.layout.headDim;
     return this.layout.kvType === 'float16' ? new Uint16Array(size) : new Float32Array(size);
   }
+}
+
+/**
+ * fp16 outputs arrive as Float16Array where the JS engine has one: copied into the Uint16Array
+ * buffers by value they would be converted, so they are viewed as their bits instead.
+ */
+function sameBits(data: KvData | Float32Array, kvType: DecoderLayout['kvType']): KvData {
+  if (kvType === 'float32' || data instanceof Uint16Array) return data;
+  return new Uint16Array(data.buffer, data.byteOffset, data.length);
 }

@@ -67,7 +67,13 @@ export class DecoderSession implements LogitsSource {
     const data = (await logits.getData()) as Float32Array | Uint16Array;
     const [, rows, vocab] = logits.dims as [number, number, number];
     const row = data.subarray((rows - 1) * vocab, rows * vocab);
-    const last = row instanceof Float32Array ? row.slice() : halfToFloat(row);
+    // fp16 logits come as Uint16Array bits, or as Float16Array values where the JS engine has one.
+    const last =
+      row instanceof Float32Array
+        ? row.slice()
+        : row instanceof Uint16Array
+          ? halfToFloat(row)
+          : Float32Array.from(row as ArrayLike<number>);
     if (logits.location === 'gpu-buffer') logits.dispose();
     return last;
   }
