@@ -1,5 +1,5 @@
 import { HearthError } from '../../core/errors.ts';
-import { DataType, nodeMessage, tensorMessage } from '../onnx/graph.ts';
+import { DataType, int64Message, nodeMessage } from '../onnx/graph.ts';
 import { asString, fields, MessageWriter, type Field } from '../onnx/protobuf.ts';
 import { ONNX, readOnnxGraph, type OnnxGraph, type OnnxNode } from './onnx-graph.ts';
 import { moduleName, parseProjectionName, stackedKinds, type LoraTarget } from './targets.ts';
@@ -163,10 +163,7 @@ export function rewriteForLora(model: Uint8Array, options: { elemType?: number }
   });
   for (const layer of layers) {
     // A scalar index: Gather drops the layer axis.
-    graphWriter.bytesField(
-      ONNX.graph.initializer,
-      tensorMessage(layerIndex(layer), [], DataType.INT64, BigInt64Array.of(BigInt(layer))),
-    );
+    graphWriter.bytesField(ONNX.graph.initializer, int64Message(layerIndex(layer), BigInt(layer), []));
   }
 
   const modelWriter = new MessageWriter();

@@ -90,6 +90,14 @@ export function tensorMessage(
   return message.bytesField(TENSOR_RAW_DATA, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
 }
 
+/** "To the end" as a Slice bound. */
+export const INT64_MAX = 2n ** 63n - 1n;
+
+/** One int64 value as an initializer: shape [1] (Slice bounds and axes), or [] for a scalar index. */
+export function int64Message(name: string, value: bigint, dims: [] | [1] = [1]): MessageWriter {
+  return tensorMessage(name, dims, DataType.INT64, BigInt64Array.of(value));
+}
+
 /** A plain (default-domain, attribute-free) node. */
 export function nodeMessage(
   opType: string,

@@ -1,9 +1,7 @@
 import { HearthError } from '../../../core/errors.ts';
 import type { DecoderLayout } from './graph-layout.ts';
-import type { KvCache } from './kv-cache.ts';
+import { copyPositions, type KvCache, type KvData } from './kv-cache.ts';
 import type { ort, OrtModule } from './ort-runtime.ts';
-
-type KvData = Float32Array | Uint16Array;
 
 /** Room is added this many positions at a time: a copy of the cache per 128 tokens, not per token. */
 const GROWTH = 128;
@@ -51,8 +49,6 @@ export class AppendKvCache implements KvCache {
     const { kvHeads, headDim } = this.layout;
     const length = this.lengthValue;
     this.reserve(length + added);
-    const rowsBefore = length * headDim;
-    const block = added * headDim;
     this.layout.layers.forEach((layer, i) => {
       [layer.presentKey, layer.presentValue].forEach((name, kind) => {
         const tensor = outputs[name]!;
@@ -62,11 +58,11 @@ export class AppendKvCache implements KvCache {
             `${name} came back as [${tensor.dims.join(', ')}], not the [1, ${kvHeads}, ${added}, ${headDim}] new positions the append-only KV cache expects: this graph does not fit it. Load the model with kvCache: "fed-back".`,
           );
         }
-        const data = sameBits(tensor.data as KvData | Float32Array, this.layout.kvType);
-        const buffer = this.buffers[2 * i + kind]!;
-        for (let h = 0; h < kvHeads; h++) {
-          buffer.set(data.subarray(h * block, (h + 1) * block), h * this.capacity * headDim + rowsBefore);
-        }
+        copyPositions(
+          { data: sameBits(tensor.data as KvData, this.layout.kvType), capacity: added },
+          { data: this.buffers[2 * i + kind]!, capacity: this.capacity, at: length },
+          { heads: kvHeads, positions: added, headDim },
+        );
       });
     });
     this.lengthValue = length + added;
@@ -89,13 +85,13 @@ export class AppendKvCache implements KvCache {
     if (needed <= this.capacity) return;
     const { kvHeads, headDim } = this.layout;
     const capacity = Math.ceil(needed / GROWTH) * GROWTH;
-    const kept = this.lengthValue * headDim;
     this.buffers = this.buffers.map((old) => {
       const next = this.allocate(capacity);
-      for (let h = 0; h < kvHeads; h++) {
-        const from = h * this.capacity * headDim;
-        next.set(old.subarray(from, from + kept), h * capacity * headDim);
-      }
+      copyPositions(
+        { data: old, capacity: this.capacity },
+        { data: next, capacity },
+        { heads: kvHeads, positions: this.lengthValue, headDim },
+      );
       return next;
     });
     this.capacity = capacity;
@@ -112,7 +108,7 @@ export class AppendKvCache implements KvCache {
  * fp16 outputs arrive as Float16Array where the JS engine has one: copied into the Uint16Array
  * buffers by value they would be converted, so they are viewed as their bits instead.
  */
-function sameBits(data: KvData | Float32Array, kvType: DecoderLayout['kvType']): KvData {
+function sameBits(data: KvData, kvType: DecoderLayout['kvType']): KvData {
   if (kvType === 'float32' || data instanceof Uint16Array) return data;
   return new Uint16Array(data.buffer, data.byteOffset, data.length);
 }

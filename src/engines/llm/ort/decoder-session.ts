@@ -56,7 +56,7 @@ export class DecoderSession implements LogitsSource {
     }
     const logits = outputs[this.layout.logits]!;
     try {
-      await this.cache.update(outputs as Record<string, ort.Tensor>, ids.length);
+      this.cache.update(outputs as Record<string, ort.Tensor>, ids.length);
     } catch (error) {
       this.cache.reset();
       throw error;

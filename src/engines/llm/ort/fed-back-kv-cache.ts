@@ -1,8 +1,6 @@
 import type { DecoderLayout } from './graph-layout.ts';
-import type { KvCache } from './kv-cache.ts';
+import { copyPositions, type KvCache, type KvData } from './kv-cache.ts';
 import type { ort, OrtModule } from './ort-runtime.ts';
-
-type KvData = Float32Array | Uint16Array;
 
 /**
  * The past key/value tensors of every layer, `[1, kv_heads, length, head_dim]` each, as the graph
@@ -56,9 +54,11 @@ export class FedBackKvCache implements KvCache {
         const data = (await tensor.getData()) as KvData;
         // [1, heads, old, dim] -> [1, heads, length, dim]
         const out = new (data.constructor as new (n: number) => KvData)(kvHeads * length * headDim);
-        for (let h = 0; h < kvHeads; h++) {
-          out.set(data.subarray(h * old * headDim, (h * old + length) * headDim), h * length * headDim);
-        }
+        copyPositions(
+          { data, capacity: old },
+          { data: out, capacity: length },
+          { heads: kvHeads, positions: length, headDim },
+        );
         return new this.module.Tensor(this.layout.kvType, out, [1, kvHeads, length, headDim]);
       }),
     );

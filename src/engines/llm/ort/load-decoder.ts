@@ -9,6 +9,7 @@ import { dequantizeNBits } from './onnx/dequantize-nbits.ts';
 import { rewriteGraph, type GraphTransform } from '../../onnx/graph.ts';
 import { lastPositionLogits } from './onnx/last-position-logits.ts';
 import { appendOnlyKv } from './onnx/append-only-kv.ts';
+import { cpuLoraTensors } from './lora-tensors.ts';
 import { chooseVariant, needsShaderF16, type ChosenVariant } from './model-variants.ts';
 import {
   chooseDevice,
@@ -131,11 +132,7 @@ export async function loadDecoder(
   const decoder = new DecoderSession(session, layout, device.device, module, kvCache);
   // Until an engine chooses an adapter per request, the LoRA inputs hold zeros: the base model exactly.
   decoder.extraFeeds = Object.fromEntries(
-    zeroAdapterFeeds(lora.targets, {
-      create: (data, dims) => new module.Tensor('float32', data, dims),
-      dispose: (tensor) => tensor.dispose(),
-      zeroRank: device.device === 'wasm' ? 0 : 1,
-    }),
+    zeroAdapterFeeds(lora.targets, cpuLoraTensors(module, device.device === 'wasm' ? 0 : 1)),
   );
   return {
     decoder,

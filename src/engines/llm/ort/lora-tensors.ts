@@ -11,10 +11,15 @@ export async function loraTensorFactory(
 ): Promise<LoraTensorFactory<ort.Tensor>> {
   // ORT's device exists once a WebGPU session has been created, which the decoder load has done.
   if (device === 'webgpu') return gpuFactory(module, await module.env.webgpu.device);
+  return cpuLoraTensors(module, 0);
+}
+
+/** Plain CPU tensors of `module`; `zeroRank` 0 only where the session runs on WASM (see LoraTensorFactory). */
+export function cpuLoraTensors(module: OrtModule, zeroRank: 0 | 1): LoraTensorFactory<ort.Tensor> {
   return {
     create: (data, dims) => new module.Tensor('float32', data, dims),
     dispose: (tensor) => tensor.dispose(),
-    zeroRank: 0,
+    zeroRank,
   };
 }
 

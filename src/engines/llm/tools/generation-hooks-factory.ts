@@ -36,6 +36,8 @@ const anyObject = { type: 'object', additionalProperties: true };
  */
 export function toolHooksFactory(options: ToolHooksOptions): GenerationHooksFactory {
   let vocabulary = options.vocabulary;
+  // Looked up once: the vocabulary of a loaded model does not change.
+  let openerId: number | undefined;
   return async (request: ChatCompletionRequest, context: HookContext): Promise<GenerationHooks> => {
     const plan = validateToolRequest(request);
     const hooks: GenerationHooks = {};
@@ -45,9 +47,10 @@ export function toolHooksFactory(options: ToolHooksOptions): GenerationHooksFact
     if (format) hooks.outputParser = createToolCallParser(format.format, options.newId);
     if (options.constrain && !plan.rule && !plan.json && request.tools?.length && options.toolFormat) {
       // tool_choice 'none': the token that opens a call (where the vocabulary has it as one token).
-      const opener = options.toolFormat.markers[0]!;
-      const id = (options.vocabulary?.tokens ?? context.vocabulary()).indexOf(opener);
-      if (id >= 0) hooks.logitsProcessor = new BannedTokens([id]);
+      openerId ??= (options.vocabulary?.tokens ?? context.vocabulary()).indexOf(
+        options.toolFormat.markers[0]!,
+      );
+      if (openerId >= 0) hooks.logitsProcessor = new BannedTokens([openerId]);
       return hooks;
     }
     if (!options.constrain || (!plan.rule && !plan.json)) return hooks;

@@ -1,4 +1,4 @@
-import { DataType, nodeMessage, tensorMessage, type GraphTransform } from '../../../onnx/graph.ts';
+import { INT64_MAX, int64Message, nodeMessage, type GraphTransform } from '../../../onnx/graph.ts';
 
 const PAST = /^past_key_values\.(\d+)\.(key|value)$/;
 const PREFIX = '/append_only_kv';
@@ -28,8 +28,6 @@ export const appendOnlyKv: GraphTransform = {
 
     const name = (suffix: string) => `${PREFIX}/${suffix}`;
     const pastLength = name('past_length');
-    const int64 = (suffix: string, value: bigint) =>
-      tensorMessage(name(suffix), [1], DataType.INT64, BigInt64Array.of(value));
     return {
       renames: new Map([
         ...past.map((tensor) => [tensor, `${tensor}/used`] as const),
@@ -59,10 +57,10 @@ export const appendOnlyKv: GraphTransform = {
         ),
       ),
       initializers: [
-        int64('zero', 0n),
-        int64('one', 1n),
-        int64('sequence_axis', 2n),
-        int64('end', 2n ** 63n - 1n),
+        int64Message(name('zero'), 0n),
+        int64Message(name('one'), 1n),
+        int64Message(name('sequence_axis'), 2n),
+        int64Message(name('end'), INT64_MAX),
       ],
       // Declared as past + new positions; now the new ones only.
       reshapedOutputs: new Set(present),

@@ -1,4 +1,4 @@
-import { DataType, nodeMessage, tensorMessage, type GraphTransform } from '../../../onnx/graph.ts';
+import { INT64_MAX, int64Message, nodeMessage, type GraphTransform } from '../../../onnx/graph.ts';
 
 /**
  * A decoder computes logits for every position of its input, but generation only reads the last
@@ -12,7 +12,6 @@ export function lastPositionLogits(logitsName: string): GraphTransform {
       if (node.opType !== 'MatMul' || node.domain !== '' || node.outputs[0] !== logitsName) return undefined;
       const base = `${node.name}/last_position`;
       const sliced = `${base}/hidden`;
-      const int64 = (value: bigint) => BigInt64Array.of(value);
       return {
         nodes: [
           nodeMessage(
@@ -24,9 +23,9 @@ export function lastPositionLogits(logitsName: string): GraphTransform {
           nodeMessage('MatMul', node.name, [sliced, node.inputs[1]!], node.outputs),
         ],
         initializers: [
-          tensorMessage(`${base}/starts`, [1], DataType.INT64, int64(-1n)),
-          tensorMessage(`${base}/ends`, [1], DataType.INT64, int64(2n ** 63n - 1n)),
-          tensorMessage(`${base}/axes`, [1], DataType.INT64, int64(1n)),
+          int64Message(`${base}/starts`, -1n),
+          int64Message(`${base}/ends`, INT64_MAX),
+          int64Message(`${base}/axes`, 1n),
         ],
       };
     },
