@@ -1,6 +1,6 @@
 import { exposeApi } from '../src/core/rpc/index.ts';
 import { EmbedService } from '../src/engines/embed/service.ts';
-import { browserWasmPaths } from '../src/engines/ort/browser-wasm-paths.ts';
+import { browserWasmPaths } from '../src/engines/ort-setup/browser-wasm-paths.ts';
 import { httpModelFiles } from '../src/models/http-model-files.ts';
 import { ModelStore } from '../src/models/model-store.ts';
 

@@ -1,8 +1,8 @@
 import { exposeApi } from '../src/core/rpc/index.ts';
-import { loadWasmBuild } from '../src/engines/llm/ort/browser-wasm-build.ts';
+import { loadWasmBuild } from '../src/engines/llm/onnx-decoder/browser-wasm-build.ts';
 import { LlmService } from '../src/engines/llm/service.ts';
 import { detectToolCallFormat, toolHooksFactory } from '../src/engines/llm/tools/index.ts';
-import { browserWasmPaths } from '../src/engines/ort/browser-wasm-paths.ts';
+import { browserWasmPaths } from '../src/engines/ort-setup/browser-wasm-paths.ts';
 import { httpModelFiles } from '../src/models/http-model-files.ts';
 import { ModelStore } from '../src/models/model-store.ts';
 

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ChatCompletion, ChatCompletionRequest } from '../../src/engines/llm/contract.ts';
 import { GrammarLogitsProcessor, vocabularyFromTokenizerJson } from '../../src/engines/llm/grammar/index.ts';
-import { loadOrtChatEngine } from '../../src/engines/llm/ort/ort-chat-engine.ts';
+import { loadOrtChatEngine } from '../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
 import { toolHooksFactory } from '../../src/engines/llm/tools/index.ts';
 import { fsModelFiles } from '../../tests/support/fs-model-files.ts';
 import { benchSchema } from './bench-schema.ts';

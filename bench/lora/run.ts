@@ -6,9 +6,9 @@
  * adapter takes. Prints one JSON line. Needs the bench model: `npm run fixtures:bench`.
  */
 import { resolve } from 'node:path';
-import { EngineAdapters } from '../../src/engines/llm/ort/engine-adapters.ts';
-import { loadDecoder, type LoadedDecoder } from '../../src/engines/llm/ort/load-decoder.ts';
-import { loraTensorFactory } from '../../src/engines/llm/ort/lora-tensors.ts';
+import { EngineAdapters } from '../../src/engines/llm/onnx-decoder/engine-adapters.ts';
+import { loadDecoder, type LoadedDecoder } from '../../src/engines/llm/onnx-decoder/load-decoder.ts';
+import { loraTensorFactory } from '../../src/engines/llm/onnx-decoder/lora-tensors.ts';
 import { writeSafetensors } from '../../src/core/safetensors.ts';
 import type { LoraTarget } from '../../src/engines/lora/index.ts';
 import { fsModelFiles } from '../../tests/support/fs-model-files.ts';

@@ -1,6 +1,6 @@
 import type { ChatMessage } from '../../src/engines/llm/contract.ts';
 import type { GenerationHooksFactory } from '../../src/engines/llm/generation/plan.ts';
-import type { OrtChatEngine } from '../../src/engines/llm/ort/ort-chat-engine.ts';
+import type { OrtChatEngine } from '../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
 
 /**
  * Sees the logits an engine draws its first token from, i.e. the last prompt position's: what the

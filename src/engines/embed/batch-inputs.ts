@@ -1,5 +1,5 @@
 import { HearthError } from '../../core/errors.ts';
-import { ort } from '../ort/index.ts';
+import { ort } from '../ort-setup/index.ts';
 
 /** The BERT-family inputs Hearth can fill; a graph needs `input_ids` and may take the other two. */
 const KNOWN_INPUTS = new Set(['input_ids', 'attention_mask', 'token_type_ids']);

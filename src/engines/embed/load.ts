@@ -8,7 +8,7 @@ import {
   sessionSignature,
   type DevicePreference,
   type ort,
-} from '../ort/index.ts';
+} from '../ort-setup/index.ts';
 import { checkGraphInputs } from './batch-inputs.ts';
 import { readModelFile, readModelJsonFile } from './model-json.ts';
 import { OnnxEmbedder } from './onnx-embedder.ts';

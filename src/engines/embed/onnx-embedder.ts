@@ -7,7 +7,7 @@ import { yieldToEventLoop } from './yield.ts';
 import { parseKind, parseTexts } from './validate.ts';
 import type { ResolvedEmbedModelSpec } from './spec.ts';
 import type { EmbedTokenizer } from './tokenizer.ts';
-import type { ort } from '../ort/index.ts';
+import type { ort } from '../ort-setup/index.ts';
 
 export interface OnnxEmbedderParts {
   info: EmbedderInfo;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HearthError } from '../../core/errors.ts';
 import type { ModelFiles } from '../../core/model-files.ts';
 import type { LongOperationOptions } from '../../core/progress.ts';
-import { configureOrt, type OrtEnvOptions } from '../ort/index.ts';
+import { configureOrt, type OrtEnvOptions } from '../ort-setup/index.ts';
 import type { EmbedderInfo, EmbedOptions } from './contract.ts';
 import { loadOnnxEmbedder, type LoadEmbedderOptions } from './load.ts';
 import type { OnnxEmbedder } from './onnx-embedder.ts';

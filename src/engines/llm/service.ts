@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { HearthError } from '../../core/errors.ts';
 import { readModelJson, type ModelFiles } from '../../core/model-files.ts';
 import type { LongOperationOptions } from '../../core/progress.ts';
-import { configureOrt, type OrtEnvOptions } from '../ort/index.ts';
+import { configureOrt, type OrtEnvOptions } from '../ort-setup/index.ts';
 import type {
   AdapterApi,
   AdapterFiles,
@@ -14,8 +14,8 @@ import type {
   EngineCapabilities,
 } from './contract.ts';
 import type { GenerationHooksFactory } from './generation/plan.ts';
-import { loadOrtChatEngine } from './ort/ort-chat-engine.ts';
-import type { OrtModule } from './ort/ort-runtime.ts';
+import { loadOrtChatEngine } from './onnx-decoder/ort-chat-engine.ts';
+import type { OrtModule } from './onnx-decoder/decoder-runtime.ts';
 import type { TokenizerConfig } from './text/tokenizer.ts';
 import type { WebLlmLoadOptions } from './webllm/load.ts';
 

@@ -1,5 +1,5 @@
-import { readNode, readTensor, type NodeInfo, type TensorInfo } from '../onnx/graph.ts';
-import { asString, fields, type Field } from '../onnx/protobuf.ts';
+import { readNode, readTensor, type NodeInfo, type TensorInfo } from '../onnx-graph/graph.ts';
+import { asString, fields, type Field } from '../onnx-graph/protobuf.ts';
 
 /* Field numbers from onnx.proto that the LoRA rewrite needs beyond the shared graph reader. */
 export const ONNX = {

@@ -1,6 +1,6 @@
 import { HearthError } from '../../core/errors.ts';
-import { DataType, int64Message, nodeMessage } from '../onnx/graph.ts';
-import { asString, fields, MessageWriter, type Field } from '../onnx/protobuf.ts';
+import { DataType, int64Message, nodeMessage } from '../onnx-graph/graph.ts';
+import { asString, fields, MessageWriter, type Field } from '../onnx-graph/protobuf.ts';
 import { ONNX, readOnnxGraph, type OnnxGraph, type OnnxNode } from './onnx-graph.ts';
 import { moduleName, parseProjectionName, stackedKinds, type LoraTarget } from './targets.ts';
 

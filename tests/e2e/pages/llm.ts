@@ -1,7 +1,7 @@
 import type { ChatCompletionChunk, ChatMessage } from '../../../src/engines/llm/contract.ts';
-import { loadWasmBuild } from '../../../src/engines/llm/ort/browser-wasm-build.ts';
-import { browserWasmPaths } from '../../../src/engines/ort/browser-wasm-paths.ts';
-import { configureOrt } from '../../../src/engines/ort/index.ts';
+import { loadWasmBuild } from '../../../src/engines/llm/onnx-decoder/browser-wasm-build.ts';
+import { browserWasmPaths } from '../../../src/engines/ort-setup/browser-wasm-paths.ts';
+import { configureOrt } from '../../../src/engines/ort-setup/index.ts';
 import { httpModelFiles } from '../../../src/models/http-model-files.ts';
 import { createChat, type ChatHandle } from '../../../src/runtime/chat.ts';
 import { runParity } from '../../unit/llm/parity-run.ts';

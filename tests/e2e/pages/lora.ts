@@ -1,7 +1,7 @@
 import type { AdapterFiles } from '../../../src/engines/llm/contract.ts';
-import { loadOrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
-import { browserWasmPaths } from '../../../src/engines/ort/browser-wasm-paths.ts';
-import { configureOrt } from '../../../src/engines/ort/index.ts';
+import { loadOrtChatEngine } from '../../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
+import { browserWasmPaths } from '../../../src/engines/ort-setup/browser-wasm-paths.ts';
+import { configureOrt } from '../../../src/engines/ort-setup/index.ts';
 import { httpModelFiles } from '../../../src/models/http-model-files.ts';
 import { createChat } from '../../../src/runtime/chat.ts';
 import { firstTokenProbe } from '../../support/first-token-logits.ts';

@@ -5,7 +5,7 @@ import {
   createSession,
   defaultThreadCount,
   sessionSignature,
-} from '../../../src/engines/ort/index.ts';
+} from '../../../src/engines/ort-setup/index.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { TINY_EMBED } from './reference.ts';
 

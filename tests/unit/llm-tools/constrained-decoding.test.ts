@@ -9,7 +9,10 @@ import type {
   FunctionTool,
 } from '../../../src/engines/llm/contract.ts';
 import { vocabularyFromTokenizerJson } from '../../../src/engines/llm/grammar/index.ts';
-import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import {
+  loadOrtChatEngine,
+  type OrtChatEngine,
+} from '../../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
 import { detectToolCallFormat, toolHooksFactory } from '../../../src/engines/llm/tools/index.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 

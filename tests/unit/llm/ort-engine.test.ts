@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFiles } from '../../../src/core/model-files.ts';
 import type { ChatCompletionChunk, ChatMessage } from '../../../src/engines/llm/contract.ts';
 import type { LogitsProcessor, OutputParser } from '../../../src/engines/llm/generation-hooks.ts';
-import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import {
+  loadOrtChatEngine,
+  type OrtChatEngine,
+} from '../../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
 import { loadChatTokenizer, type ChatTokenizer } from '../../../src/engines/llm/text/tokenizer.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { loadChatReference, tinyChatModelId } from './reference.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadOrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import { loadOrtChatEngine } from '../../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { runParity } from './parity-run.ts';
 import { loadChatReference, tinyChatModelId } from './reference.ts';

@@ -1,5 +1,5 @@
 import type { ModelFiles } from '../../../src/core/model-files.ts';
-import { loadDecoder, type DecoderLoadOptions } from '../../../src/engines/llm/ort/load-decoder.ts';
+import { loadDecoder, type DecoderLoadOptions } from '../../../src/engines/llm/onnx-decoder/load-decoder.ts';
 import { argmax } from '../../../src/engines/llm/sampling/sampler.ts';
 import type { ChatReference } from './reference.ts';
 

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import {
+  loadOrtChatEngine,
+  type OrtChatEngine,
+} from '../../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
 import { firstTokenProbe } from '../../support/first-token-logits.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { fixtureAdapterFiles, loadLoraReference } from './fixture-adapters.ts';

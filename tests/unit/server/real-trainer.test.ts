@@ -19,7 +19,10 @@ import {
   type TestServer,
 } from './helpers.ts';
 import { slurmAvailable, startCluster, type Cluster } from './slurm-cluster.ts';
-import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import {
+  loadOrtChatEngine,
+  type OrtChatEngine,
+} from '../../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
 import { MemoryStore } from '../../../src/models/storage/memory-store.ts';
 import { AdapterSync } from '../../../src/sync/index.ts';
 import { firstTokenProbe } from '../../support/first-token-logits.ts';

@@ -15,7 +15,10 @@ import {
   uploadFeedback,
   type AdapterFiles,
 } from '../../../src/sync/index.ts';
-import { loadOrtChatEngine, type OrtChatEngine } from '../../../src/engines/llm/ort/ort-chat-engine.ts';
+import {
+  loadOrtChatEngine,
+  type OrtChatEngine,
+} from '../../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
 import { firstTokenProbe } from '../../support/first-token-logits.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 import { api, startTestServer, waitForJob, type JobView, type TestServer } from '../server/helpers.ts';

@@ -1,4 +1,4 @@
-import { INT64_MAX, int64Message, nodeMessage, type GraphTransform } from '../../../onnx/graph.ts';
+import { INT64_MAX, int64Message, nodeMessage, type GraphTransform } from '../../../onnx-graph/graph.ts';
 
 /**
  * A decoder computes logits for every position of its input, but generation only reads the last

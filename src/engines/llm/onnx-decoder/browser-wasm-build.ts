@@ -1,5 +1,5 @@
 import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
-import type { OrtModule } from './ort-runtime.ts';
+import type { OrtModule } from './decoder-runtime.ts';
 
 /**
  * Browser only (Vite `?url`). The WASM-only onnxruntime-web build, for models run on device 'wasm':

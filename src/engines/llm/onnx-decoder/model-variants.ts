@@ -1,6 +1,6 @@
 import { HearthError } from '../../../core/errors.ts';
 import type { ModelFiles } from '../../../core/model-files.ts';
-import type { OrtDevice } from './ort-runtime.ts';
+import type { OrtDevice } from './decoder-runtime.ts';
 
 /** onnx-community file names per weight format. */
 export const VARIANT_FILES: Record<string, string> = {

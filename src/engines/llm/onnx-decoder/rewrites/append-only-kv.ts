@@ -1,4 +1,4 @@
-import { INT64_MAX, int64Message, nodeMessage, type GraphTransform } from '../../../onnx/graph.ts';
+import { INT64_MAX, int64Message, nodeMessage, type GraphTransform } from '../../../onnx-graph/graph.ts';
 
 const PAST = /^past_key_values\.(\d+)\.(key|value)$/;
 const PREFIX = '/append_only_kv';

@@ -4,7 +4,7 @@ import type { DecoderLayout } from './graph-layout.ts';
 import { AppendKvCache } from './append-kv-cache.ts';
 import { FedBackKvCache } from './fed-back-kv-cache.ts';
 import type { KvCache } from './kv-cache.ts';
-import type { ort, OrtDevice, OrtModule } from './ort-runtime.ts';
+import type { ort, OrtDevice, OrtModule } from './decoder-runtime.ts';
 
 /**
  * One ONNX decoder session and its KV cache: `forward(ids)` runs the tokens that follow the cached

@@ -4,13 +4,13 @@ import {
   chooseDevice as chooseSharedDevice,
   createSession as createSharedSession,
   ort,
-} from '../../ort/index.ts';
-import type { DevicePreference, ExecutionDevice } from '../../ort/index.ts';
+} from '../../ort-setup/index.ts';
+import type { DevicePreference, ExecutionDevice } from '../../ort-setup/index.ts';
 
 export type OrtDevice = ExecutionDevice;
 export type { DevicePreference };
 
-export interface DeviceChoice {
+export interface DecoderDeviceChoice {
   device: OrtDevice;
   reason: string;
   shaderF16: boolean;
@@ -20,7 +20,10 @@ export interface DeviceChoice {
  * The shared device choice (src/engines/ort), plus what decoders add: fp16 weights need the
  * shader-f16 WebGPU feature. An explicit 'webgpu' without it is an error; 'auto' falls back to WASM.
  */
-export async function chooseDevice(preference: DevicePreference, needsF16: boolean): Promise<DeviceChoice> {
+export async function chooseDecoderDevice(
+  preference: DevicePreference,
+  needsF16: boolean,
+): Promise<DecoderDeviceChoice> {
   const shared = await chooseSharedDevice(preference);
   const found = shared.device === 'webgpu' ? await requestAdapter() : { adapter: null };
   const shaderF16 = found.adapter?.features.has('shader-f16') ?? false;
@@ -73,7 +76,10 @@ export async function createWasmSession(
   }
 }
 
-export async function createSession(request: SessionRequest, label: string): Promise<ort.InferenceSession> {
+export async function createDecoderSession(
+  request: SessionRequest,
+  label: string,
+): Promise<ort.InferenceSession> {
   const sessionOptions: Omit<ort.InferenceSession.SessionOptions, 'executionProviders'> = {
     ...(request.externalData ? { externalData: request.externalData } : {}),
   };

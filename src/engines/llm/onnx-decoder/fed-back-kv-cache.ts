@@ -1,6 +1,6 @@
 import type { DecoderLayout } from './graph-layout.ts';
 import { copyPositions, type KvCache, type KvData } from './kv-cache.ts';
-import type { ort, OrtModule } from './ort-runtime.ts';
+import type { ort, OrtModule } from './decoder-runtime.ts';
 
 /**
  * The past key/value tensors of every layer, `[1, kv_heads, length, head_dim]` each, as the graph

@@ -10,7 +10,7 @@ import {
   type LoraTensorFactory,
 } from '../../lora/index.ts';
 import type { AdapterFiles } from '../contract.ts';
-import type { ort } from './ort-runtime.ts';
+import type { ort } from './decoder-runtime.ts';
 
 /**
  * The adapters an ORT chat engine serves: validated against the base model's rewritten

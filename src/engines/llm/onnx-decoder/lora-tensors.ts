@@ -1,5 +1,5 @@
 import type { LoraTensorFactory } from '../../lora/index.ts';
-import type { ort, OrtDevice, OrtModule } from './ort-runtime.ts';
+import type { ort, OrtDevice, OrtModule } from './decoder-runtime.ts';
 
 /**
  * Where adapter weights live: on WebGPU in GPU buffers (uploaded once, fed to every request

@@ -25,7 +25,7 @@ import type { DecoderSession } from './decoder-session.ts';
 import { EngineAdapters } from './engine-adapters.ts';
 import { loraTensorFactory } from './lora-tensors.ts';
 import { loadDecoder, type DecoderLoadOptions } from './load-decoder.ts';
-import type { OrtDevice } from './ort-runtime.ts';
+import type { OrtDevice } from './decoder-runtime.ts';
 
 export interface OrtEngineOptions extends LoadOptions, DecoderLoadOptions {
   /** Use less than the model's context (memory, or tests of overflow). */

@@ -1,4 +1,4 @@
-import type { ort } from './ort-runtime.ts';
+import type { ort } from './decoder-runtime.ts';
 
 /** A decoder's KV cache between runs: what to feed as `past_key_values.*`, and how it grows. */
 export interface KvCache {

@@ -2,24 +2,24 @@ import { isHearthError, throwIfAborted } from '../../../core/errors.ts';
 import { readModelJson, type ModelFiles } from '../../../core/model-files.ts';
 import type { LongOperationOptions } from '../../../core/progress.ts';
 import { rewriteForLora, zeroAdapterFeeds, type LoraTarget } from '../../lora/index.ts';
-import { configureOrt, type OrtEnvReport } from '../../ort/index.ts';
+import { configureOrt, type OrtEnvReport } from '../../ort-setup/index.ts';
 import { DecoderSession } from './decoder-session.ts';
 import { readDecoderLayout, type ModelConfig } from './graph-layout.ts';
-import { dequantizeNBits } from './onnx/dequantize-nbits.ts';
-import { rewriteGraph, type GraphTransform } from '../../onnx/graph.ts';
-import { lastPositionLogits } from './onnx/last-position-logits.ts';
-import { appendOnlyKv } from './onnx/append-only-kv.ts';
+import { dequantizeNBits } from './rewrites/dequantize-nbits.ts';
+import { rewriteGraph, type GraphTransform } from '../../onnx-graph/graph.ts';
+import { lastPositionLogits } from './rewrites/last-position-logits.ts';
+import { appendOnlyKv } from './rewrites/append-only-kv.ts';
 import { cpuLoraTensors } from './lora-tensors.ts';
 import { chooseVariant, needsShaderF16, type ChosenVariant } from './model-variants.ts';
 import {
-  chooseDevice,
-  createSession,
+  chooseDecoderDevice,
+  createDecoderSession,
   createWasmSession,
   ort,
-  type DeviceChoice,
+  type DecoderDeviceChoice,
   type DevicePreference,
   type OrtModule,
-} from './ort-runtime.ts';
+} from './decoder-runtime.ts';
 
 export interface DecoderLoadOptions extends LongOperationOptions {
   device?: DevicePreference;
@@ -58,7 +58,7 @@ export interface DecoderLoadOptions extends LongOperationOptions {
 export interface LoadedDecoder {
   decoder: DecoderSession;
   config: ModelConfig;
-  device: DeviceChoice;
+  device: DecoderDeviceChoice;
   variant: ChosenVariant;
   env: OrtEnvReport;
   /** How 4-bit weights run here, when the weights are 4-bit. */
@@ -81,7 +81,7 @@ export async function loadDecoder(
     options.onProgress?.({ phase, loaded, total: steps, ...(file ? { file } : {}) });
   const config = await readModelJson<ModelConfig>(files, 'config.json');
   const explicitF16 = options.dtype !== undefined && needsShaderF16(options.dtype);
-  const device = await chooseDevice(options.device ?? 'auto', explicitF16);
+  const device = await chooseDecoderDevice(options.device ?? 'auto', explicitF16);
   const variant = await chooseVariant(files, options.dtype, device.device, device.shaderF16);
   throwIfAborted(options.signal);
 
@@ -120,7 +120,9 @@ export async function loadDecoder(
   const request = { model, device: device.device, ...(externalData ? { externalData } : {}) };
   const module = device.device === 'wasm' && options.wasmBuild ? await options.wasmBuild(env.threads) : ort;
   const session =
-    module === ort ? await createSession(request, label) : await createWasmSession(module, request, label);
+    module === ort
+      ? await createDecoderSession(request, label)
+      : await createWasmSession(module, request, label);
   let layout;
   try {
     layout = readDecoderLayout(session, config, variant.file);

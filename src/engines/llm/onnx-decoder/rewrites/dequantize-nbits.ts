@@ -5,7 +5,7 @@ import {
   type GraphTransform,
   type NodeInfo,
   type TensorInfo,
-} from '../../../onnx/graph.ts';
+} from '../../../onnx-graph/graph.ts';
 
 function floats(tensor: TensorInfo): Float32Array | undefined {
   if (!tensor.raw) return undefined;

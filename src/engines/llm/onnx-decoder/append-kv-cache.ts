@@ -1,7 +1,7 @@
 import { HearthError } from '../../../core/errors.ts';
 import type { DecoderLayout } from './graph-layout.ts';
 import { copyPositions, type KvCache, type KvData } from './kv-cache.ts';
-import type { ort, OrtModule } from './ort-runtime.ts';
+import type { ort, OrtModule } from './decoder-runtime.ts';
 
 /** Room is added this many positions at a time: a copy of the cache per 128 tokens, not per token. */
 const GROWTH = 128;
