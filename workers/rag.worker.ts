@@ -1,13 +1,7 @@
 import { connectApi, exposeApi } from '../src/core/rpc/index.ts';
 import type { Embedder } from '../src/engines/embed/contract.ts';
-import { RAG_METHODS, RagService, type RagServiceOptions } from '../src/rag/service.ts';
-
-export interface RagWorkerInit {
-  type: 'hearth-rag-init';
-  /** A port on which the page serves an Embedder (see src/runtime/rag.ts). */
-  embedderPort: MessagePort;
-  options: RagServiceOptions;
-}
+import { RAG_METHODS, RagService } from '../src/rag/service.ts';
+import type { RagWorkerInit } from '../src/rag/worker-init.ts';
 
 // The first message carries the embedder's port; the RPC is served from then on.
 function init(event: MessageEvent<RagWorkerInit>) {

@@ -51,7 +51,7 @@ async function run(config: EmbedBenchConfig): Promise<EmbedBenchResult> {
     await ours.embed(warmup);
     ({ value: oursVectors, seconds: oursSeconds } = await timed(() => ours.embed(passages)));
   } finally {
-    ours.terminate();
+    ours.dispose();
   }
 
   const worker = new Worker(new URL('./transformers.worker.ts', import.meta.url), { type: 'module' });

@@ -76,8 +76,8 @@ async function run(config: LlmBenchConfig): Promise<LlmBenchResult> {
   let oursThreads: number;
   try {
     oursThreads = (await ours.capabilities()).threads ?? -1;
-    await ours.chat.completions.create({ messages: warmup, max_tokens: 4, temperature: 0 });
-    oursResult = await ours.chat.completions.create({
+    await ours.completions.create({ messages: warmup, max_tokens: 4, temperature: 0 });
+    oursResult = await ours.completions.create({
       messages: prompt,
       max_tokens: config.newTokens,
       temperature: 0,
@@ -88,7 +88,7 @@ async function run(config: LlmBenchConfig): Promise<LlmBenchResult> {
     const history = historyOfLength(tools, config.historyTokens, `history ${run}`);
     historyTokens = promptIds(tools, history).length;
     let started = performance.now();
-    const first = await ours.chat.completions.create({ messages: history, max_tokens: 1, temperature: 0 });
+    const first = await ours.completions.create({ messages: history, max_tokens: 1, temperature: 0 });
     turn1Ms = performance.now() - started;
     const next: ChatMessage[] = [
       ...history,
@@ -96,11 +96,11 @@ async function run(config: LlmBenchConfig): Promise<LlmBenchResult> {
       { role: 'user', content: 'Tell me more about the cache.' },
     ];
     started = performance.now();
-    const second = await ours.chat.completions.create({ messages: next, max_tokens: 1, temperature: 0 });
+    const second = await ours.completions.create({ messages: next, max_tokens: 1, temperature: 0 });
     turn2Ms = performance.now() - started;
     turn2Cached = second.usage.cached_prompt_tokens;
   } finally {
-    ours.terminate();
+    ours.dispose();
   }
 
   const worker = new Worker(new URL('./transformers.worker.ts', import.meta.url), { type: 'module' });

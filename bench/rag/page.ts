@@ -14,7 +14,7 @@ const DOCUMENT_CHUNKS = 1000;
 
 const moduleStartMs = performance.now();
 const rag = await startRag({ embedder: new HashedEmbedder(dim, 'bench/random-vectors'), databaseName });
-const { api } = rag;
+const api = rag;
 
 function queryVectors(): Float32Array[] {
   return Array.from({ length: queryCount }, (_, i) => {

@@ -7,7 +7,7 @@ import { downloadFile, type FileToDownload, type StoredFile } from './download/d
 import { readFileMeta } from './storage/file-meta.ts';
 import { withFileLock } from './download/file-lock.ts';
 import { fetchHubFileInfo } from './download/hub-info.ts';
-import { requestPersistence, type PersistenceAnswer } from './download/persistence.ts';
+import { requestPersistence, type PersistenceReport } from './download/persistence.ts';
 import { runPool } from './download/pool.ts';
 import { ProgressTracker } from './download/progress-tracker.ts';
 import { browserEstimate, checkQuota, type EstimateFn } from './download/quota.ts';
@@ -62,7 +62,7 @@ export interface DownloadReport {
   files: StoredFile[];
   /** Bytes fetched over the network by this call. */
   fetchedBytes: number;
-  persistence: PersistenceAnswer;
+  persistence: PersistenceReport;
   /** What the quota check saw; `needed` is what was still missing. */
   space: { needed: number; free?: number; quota?: number };
 }
@@ -75,7 +75,7 @@ export class ModelStore {
   readonly storage: ByteStore;
   private readonly fetch: typeof fetch;
   private readonly estimate: EstimateFn;
-  private persistence: Promise<PersistenceAnswer> | undefined;
+  private persistence: Promise<PersistenceReport> | undefined;
 
   constructor(private readonly options: ModelStoreOptions = {}) {
     this.storage = options.storage ?? defaultStorage();

@@ -1,74 +1,45 @@
-import { connectApi } from '../core/rpc/index.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import type {
-  AdapterApi,
-  ChatCompletion,
-  ChatCompletionChunk,
-  ChatCompletionRequest,
-  EngineCapabilities,
-} from '../engines/llm/contract.ts';
 import type { LlmLoadOptions, LlmService } from '../engines/llm/service.ts';
+import { chatApi, type ChatApi } from './chat-api.ts';
+import { connectEngine, llmWorkerHost, type EngineHost } from './engine-host.ts';
+import type { Handle } from './handle.ts';
 
-export interface ChatCompletions {
-  create(request: ChatCompletionRequest & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
-  create(request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
-  create(request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
-}
+export type ChatHandle = Handle<ChatApi>;
 
-export interface ChatHandle {
-  /** OpenAI-shaped: `chat.completions.create({ messages, stream, signal, ... })`. */
-  chat: { completions: ChatCompletions };
-  capabilities(): Promise<EngineCapabilities>;
-  /**
-   * LoRA adapters on the loaded model: `adapters.load('name@version', { config, weights })`, then
-   * `create({ ..., adapter: 'name@version' })`. A switch between requests needs no reload.
-   */
-  adapters: AdapterApi;
-  /** Loads another model in the same worker (the previous one is released). */
-  load(options: LlmLoadOptions, progress?: LongOperationOptions): Promise<EngineCapabilities>;
-  unload(): Promise<void>;
-  /** Stops the worker; calls still pending reject with WORKER_FAILED. */
-  terminate(): void;
-}
-
-export type CreateChatOptions = LlmLoadOptions & LongOperationOptions;
+export type CreateChatOptions = LlmLoadOptions &
+  LongOperationOptions & {
+    /** Where the engine runs; default: a new dedicated worker (workers/llm.worker.ts). */
+    engineHost?: EngineHost;
+  };
 
 /**
- * Starts an LLM worker, loads the model in it, and returns an OpenAI-like client whose calls run
- * there. Streams arrive chunk by chunk; an AbortSignal in the request stops generation in the worker.
- * Load errors reject with their HearthError and stop the worker.
+ * Starts an LLM engine (a worker unless `engineHost` says otherwise), loads the model in it, and
+ * returns the chat handle whose calls run there. Streams arrive chunk by chunk; an AbortSignal in the
+ * request stops generation in the engine. Load errors reject with their HearthError and stop the engine.
  *
  * ```ts
- * const llm = await createChat({ backend: 'ort', model: { baseUrl: '/models', modelId: 'hearth-demo/tiny-llama-chat' } });
- * for await (const chunk of await llm.chat.completions.create({ messages, stream: true })) {
+ * const chat = await createChat({ backend: 'ort', model: { baseUrl: '/models', modelId: 'hearth-demo/tiny-llama-chat' } });
+ * for await (const chunk of await chat.completions.create({ messages, stream: true })) {
  *   output += chunk.choices[0].delta.content ?? '';
  * }
+ * chat.dispose();
  * ```
  */
 export async function createChat(options: CreateChatOptions): Promise<ChatHandle> {
-  const worker = new Worker(new URL('../../workers/llm.worker.ts', import.meta.url), { type: 'module' });
-  const { api, terminate } = connectApi<LlmService>(worker);
-  const { signal, onProgress, ...load } = options;
+  const { signal, onProgress, engineHost = llmWorkerHost, ...load } = options;
+  const engine = connectEngine<LlmService>(engineHost);
+  const { api } = engine;
   try {
     await api.load(load, { signal, onProgress });
   } catch (error) {
-    terminate();
+    engine.close();
     throw error;
   }
   return {
-    chat: {
-      completions: {
-        create: ((request: ChatCompletionRequest) => api.create(request)) as ChatCompletions['create'],
-      },
-    },
-    capabilities: () => api.capabilities(),
-    adapters: {
-      load: (ref, files) => api.loadAdapter(ref, files),
-      unload: (ref) => api.unloadAdapter(ref),
-      list: () => api.listAdapters(),
-    },
-    load: (next, progress = {}) => api.load(next, progress),
-    unload: () => api.unload(),
-    terminate,
+    ...chatApi(async () => api, {
+      load: (next, progress = {}) => api.load(next, progress),
+      unload: () => api.unload(),
+    }),
+    dispose: () => engine.close(),
   };
 }

@@ -1,39 +1,49 @@
-import { connectApi } from '../core/rpc/index.ts';
+import type { RemoteApi } from '../core/rpc/index.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
 import type { Embedder, EmbedderInfo } from '../engines/embed/contract.ts';
 import type { EmbedService, EmbedServiceLoadOptions } from '../engines/embed/service.ts';
+import { connectEngine, embedWorkerHost, type EngineHost } from './engine-host.ts';
+import type { Handle } from './handle.ts';
 
-export interface EmbedderHandle extends Embedder {
-  /** Stops the worker; calls still pending reject with WORKER_FAILED. */
-  terminate(): void;
+export type EmbedderHandle = Handle<Embedder>;
+
+export type CreateEmbedderOptions = EmbedServiceLoadOptions &
+  LongOperationOptions & {
+    /** Where the embedder runs; default: a new dedicated worker (workers/embed.worker.ts). */
+    engineHost?: EngineHost;
+  };
+
+export type EmbedRemote = RemoteApi<EmbedService>;
+
+/** The Embedder contract over an embedding engine that `engine()` hands back loaded. */
+export function embedderApi(engine: () => Promise<{ api: EmbedRemote; info: EmbedderInfo }>): Embedder {
+  return {
+    info: async () => (await engine()).info,
+    embed: async (texts, options) => (await engine()).api.embed(texts, options),
+    countTokens: async (texts) => (await engine()).api.countTokens(texts),
+  };
 }
 
-export type CreateEmbedderOptions = EmbedServiceLoadOptions & LongOperationOptions;
-
 /**
- * Starts an embedding worker, loads the model in it, and returns an `Embedder` whose calls run there.
- * Load errors (missing files, no WebGPU, …) reject with their HearthError and stop the worker.
+ * Starts an embedding engine (a worker unless `engineHost` says otherwise), loads the model in it,
+ * and returns the embedder handle whose calls run there. Load errors (missing files, no WebGPU, …)
+ * reject with their HearthError and stop the engine.
  *
  * ```ts
  * const embedder = await createEmbedder({ model: { baseUrl: '/models', modelId: 'hearth-demo/tiny-embed' } });
  * const [vector] = await embedder.embed(['hello'], { kind: 'query' });
+ * embedder.dispose();
  * ```
  */
 export async function createEmbedder(options: CreateEmbedderOptions): Promise<EmbedderHandle> {
-  const worker = new Worker(new URL('../../workers/embed.worker.ts', import.meta.url), { type: 'module' });
-  const { api, terminate } = connectApi<EmbedService>(worker);
-  const { signal, onProgress, ...load } = options;
-  let info: EmbedderInfo;
+  const { signal, onProgress, engineHost = embedWorkerHost, ...load } = options;
+  const engine = connectEngine<EmbedService>(engineHost);
+  let loaded: { api: EmbedRemote; info: EmbedderInfo };
   try {
-    info = await api.load(load, { signal, onProgress });
+    loaded = { api: engine.api, info: await engine.api.load(load, { signal, onProgress }) };
   } catch (error) {
-    terminate();
+    engine.close();
     throw error;
   }
-  return {
-    info: async () => info,
-    embed: (texts, embedOptions) => api.embed(texts, embedOptions),
-    countTokens: (texts) => api.countTokens(texts),
-    terminate,
-  };
+  return { ...embedderApi(async () => loaded), dispose: () => engine.close() };
 }

@@ -1,24 +1,39 @@
 import { connectApi, exposeApi, type RemoteApi } from '../core/rpc/index.ts';
 import type { Embedder, EmbedOptions } from '../engines/embed/contract.ts';
-import type { RagApi, RagServiceOptions } from '../rag/service.ts';
-import type { RagWorkerInit } from '../../workers/rag.worker.ts';
+import { requestPersistence, type PersistenceReport } from '../models/index.ts';
+import { RAG_METHODS, type RagApi, type RagServiceOptions, type RagWorkerInit } from '../rag/index.ts';
+import type { Handle } from './handle.ts';
 
-export interface PersistenceReport {
-  persisted: boolean;
-  /** Set when the browser refused: what that means for the user. */
-  warning: string | null;
+export type { PersistenceReport };
+
+/** The document store and search (served by the RAG worker), and the browser's answer on keeping them. */
+export type RagRemote = RemoteApi<RagApi>;
+
+export interface RagStoreApi extends RagRemote {
+  /** Whether the browser keeps stored documents under disk pressure (asked once, at start). */
+  persistence(): Promise<PersistenceReport>;
 }
 
-export interface RagClient {
-  /** The document store and search, served by the RAG worker. */
-  api: RemoteApi<RagApi>;
-  persistence: PersistenceReport;
-  terminate(): void;
-}
+export type RagHandle = Handle<RagStoreApi>;
 
 export interface StartRagOptions extends RagServiceOptions {
-  /** The embedder the store uses: the embedding worker's API, or any object with the contract. */
+  /** The embedder the store uses: an embedder handle, or any object with the contract. */
   embedder: Embedder | RemoteApi<Embedder>;
+  /** Where the RAG worker runs; default: a new dedicated worker (workers/rag.worker.ts). */
+  workerHost?: () => Worker;
+}
+
+const ragWorkerHost = () =>
+  new Worker(new URL('../../workers/rag.worker.ts', import.meta.url), { type: 'module' });
+
+/** Every RAG method, each calling through `store()`, which may start the worker first. */
+export function ragApi(store: () => Promise<RagRemote>): RagRemote {
+  return Object.fromEntries(
+    RAG_METHODS.map((name) => [
+      name,
+      async (...args: unknown[]) => ((await store())[name] as (...a: unknown[]) => Promise<unknown>)(...args),
+    ]),
+  ) as unknown as RagRemote;
 }
 
 /**
@@ -26,8 +41,8 @@ export interface StartRagOptions extends RagServiceOptions {
  * the worker uses whatever embedder the runtime chose. Also asks the browser to keep stored
  * documents (navigator.storage.persist, a page-only API) and reports a refusal.
  */
-export async function startRag(options: StartRagOptions): Promise<RagClient> {
-  const { embedder, ...serviceOptions } = options;
+export async function startRag(options: StartRagOptions): Promise<RagHandle> {
+  const { embedder, workerHost = ragWorkerHost, ...serviceOptions } = options;
   const channel = new MessageChannel();
   exposeApi(
     {
@@ -37,41 +52,26 @@ export async function startRag(options: StartRagOptions): Promise<RagClient> {
     },
     channel.port1,
   );
-  const worker = new Worker(new URL('../../workers/rag.worker.ts', import.meta.url), { type: 'module' });
+  const worker = workerHost();
   const init: RagWorkerInit = {
     type: 'hearth-rag-init',
     embedderPort: channel.port2,
     options: serviceOptions,
   };
   worker.postMessage(init, [channel.port2]);
-  const handle = connectApi<RagApi>(worker);
-  // Wait until the worker serves and its store is open, so that it hears other tabs from now on
-  // (and an upgrade blocked by an old tab is reported here).
-  await handle.api.listCollections();
-  return {
-    api: handle.api,
-    persistence: await requestPersistence(),
-    terminate: () => {
-      handle.terminate();
-      channel.port1.close();
-    },
+  const { api, terminate } = connectApi<RagApi>(worker);
+  const dispose = () => {
+    terminate();
+    channel.port1.close();
   };
-}
-
-export async function requestPersistence(): Promise<PersistenceReport> {
-  const storage = globalThis.navigator?.storage;
-  if (!storage?.persist) {
-    return {
-      persisted: false,
-      warning:
-        'This browser cannot keep storage persistent: it may evict stored documents when space runs low.',
-    };
+  try {
+    // Wait until the worker serves and its store is open, so that it hears other tabs from now on
+    // (and an upgrade blocked by an old tab is reported here).
+    await api.listCollections();
+  } catch (error) {
+    dispose();
+    throw error;
   }
-  const persisted = (await storage.persisted()) || (await storage.persist().catch(() => false));
-  return {
-    persisted,
-    warning: persisted
-      ? null
-      : 'The browser did not grant persistent storage: it may evict stored documents when space runs low. Installing the app or bookmarking it often helps.',
-  };
+  const persistence = await requestPersistence();
+  return { ...ragApi(async () => api), persistence: async () => persistence, dispose };
 }

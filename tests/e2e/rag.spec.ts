@@ -2,7 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { RagEvent } from '../../src/rag/events.ts';
 import type { SearchResult } from '../../src/rag/search/request.ts';
 import type { CollectionRecord, DocumentRecord } from '../../src/rag/types.ts';
-import type { PersistenceReport } from '../../src/runtime/rag.ts';
+import type { PersistenceReport } from '../../src/index.ts';
 
 type Settled<T> = { value: T | null; error: { code?: string; message: string } | null };
 declare const harness: {

@@ -68,7 +68,7 @@ Object.assign(globalThis, {
     embedAndAbort,
     countTokens: (name: string, texts: string[]) => outcome(() => handle(name).countTokens(texts)),
     close: (name: string) => {
-      handles.get(name)?.terminate();
+      handles.get(name)?.dispose();
       handles.delete(name);
     },
     pageIsolated: globalThis.crossOriginIsolated,

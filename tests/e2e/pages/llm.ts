@@ -38,7 +38,7 @@ const errorOf = (error: unknown) => {
 let chat: ChatHandle | undefined;
 
 async function open(device: 'wasm' | 'webgpu', dtype: 'fp32' | 'q4' = 'fp32') {
-  chat?.terminate();
+  chat?.dispose();
   chat = await createChat({ backend: 'ort', model: { baseUrl, modelId }, device, dtype });
   return chat.capabilities();
 }
@@ -49,7 +49,7 @@ function client(): ChatHandle {
 }
 
 async function greedy(maxTokens: number) {
-  const completion = await client().chat.completions.create({
+  const completion = await client().completions.create({
     messages: question,
     temperature: 0,
     max_tokens: maxTokens,
@@ -63,7 +63,7 @@ async function greedy(maxTokens: number) {
 
 async function streamThenAbort(abortAfter: number) {
   const controller = new AbortController();
-  const stream = await client().chat.completions.create({
+  const stream = await client().completions.create({
     messages: question,
     stream: true,
     temperature: 0,
@@ -82,13 +82,13 @@ async function streamThenAbort(abortAfter: number) {
 }
 
 async function twoTurns() {
-  const first = await client().chat.completions.create({
+  const first = await client().completions.create({
     messages: question,
     temperature: 0,
     max_tokens: 20,
   });
   const answer = first.choices[0]!.message.content ?? '';
-  const second = await client().chat.completions.create({
+  const second = await client().completions.create({
     messages: [
       ...question,
       { role: 'assistant', content: answer },
@@ -101,7 +101,7 @@ async function twoTurns() {
 }
 
 async function seeded(seed: number) {
-  const completion = await client().chat.completions.create({
+  const completion = await client().completions.create({
     messages: question,
     temperature: 1.2,
     top_p: 0.95,
@@ -116,7 +116,7 @@ async function brokenThenHealthy() {
     .load({ backend: 'ort', model: { baseUrl, modelId: 'hearth-demo/no-such-model' }, device: 'wasm' })
     .then(() => null, errorOf);
   const overflow = await client()
-    .chat.completions.create({ messages: [{ role: 'user', content: 'Hearth runs models. '.repeat(200) }] })
+    .completions.create({ messages: [{ role: 'user', content: 'Hearth runs models. '.repeat(200) }] })
     .then(() => null, errorOf);
   const after = await greedy(4);
   return { broken, overflow, after };

@@ -84,7 +84,7 @@ async function throughWorker(device: 'wasm' | 'webgpu') {
     const messages = [{ role: 'user' as const, content: 'What is Hearth?' }];
     const answer = async (adapter?: string) =>
       (
-        await chat.chat.completions.create({
+        await chat.completions.create({
           messages,
           temperature: 0,
           max_tokens: 12,
@@ -108,7 +108,7 @@ async function throughWorker(device: 'wasm' | 'webgpu') {
     };
     return result;
   } finally {
-    chat.terminate();
+    chat.dispose();
   }
 }
 

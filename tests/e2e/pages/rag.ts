@@ -38,7 +38,7 @@ const rag = await startRag({
   maxDocumentBytes: Number(params.get('maxMb') ?? 64) * 1024 * 1024,
   resumeQueue: params.get('resume') !== '0',
 });
-const { api } = rag;
+const api = rag;
 
 const events: RagEvent[] = [];
 void (async () => {
@@ -62,7 +62,7 @@ async function settle<T>(promise: Promise<T>) {
 
 Object.assign(globalThis, {
   harness: {
-    persistence: rag.persistence,
+    persistence: await rag.persistence(),
     events,
     progress,
     createCollection: (name: string) => api.createCollection({ name }),

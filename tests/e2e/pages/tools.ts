@@ -23,7 +23,7 @@ export const toolsForTest: FunctionTool[] = [
 let chat: ChatHandle | undefined;
 
 async function open(device: 'wasm' | 'webgpu') {
-  chat?.terminate();
+  chat?.dispose();
   chat = await createChat({ backend: 'ort', model: { baseUrl, modelId }, device, dtype: 'fp32' });
   return chat.capabilities();
 }
@@ -38,7 +38,7 @@ async function run(request: Omit<ChatCompletionRequest, 'messages'>, seeds: numb
   const results = [];
   for (const seed of seeds) {
     try {
-      const completion = await chat.chat.completions.create({
+      const completion = await chat.completions.create({
         messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
         temperature: 1,
         max_tokens: 120,
@@ -61,7 +61,7 @@ async function streamCalls(request: Omit<ChatCompletionRequest, 'messages'>) {
   const calls: Array<{ id: string; name: string; arguments: string }> = [];
   let deltas = 0;
   let finish: string | null = null;
-  const stream = await chat.chat.completions.create({
+  const stream = await chat.completions.create({
     messages: [{ role: 'user', content: 'What is the weather in Paris?' }],
     max_tokens: 120,
     ...request,
@@ -79,6 +79,6 @@ async function streamCalls(request: Omit<ChatCompletionRequest, 'messages'>) {
 }
 
 Object.assign(globalThis, {
-  harness: { open, run, streamCalls, tools: toolsForTest, close: () => chat?.terminate() },
+  harness: { open, run, streamCalls, tools: toolsForTest, close: () => chat?.dispose() },
 });
 document.title = 'tools harness ready';

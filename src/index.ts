@@ -1,0 +1,78 @@
+/**
+ * Hearth's public API: the runtime facade, the creators behind it, the engine contracts and the
+ * errors. Everything else in the package is internal and may change without notice.
+ */
+export {
+  createChat,
+  createEmbedder,
+  createHearth,
+  probeDeviceInWorker,
+  RUNTIME_ERROR_CODES,
+  startRag,
+  type ChatApi,
+  type ChatCompletions,
+  type ChatHandle,
+  type CreateChatOptions,
+  type CreateEmbedderOptions,
+  type EmbedderHandle,
+  type EngineEndpoint,
+  type EngineHost,
+  type Handle,
+  type Hearth,
+  type HearthAdapterConfig,
+  type HearthConfig,
+  type HearthPart,
+  type HearthProgress,
+  type PersistenceReport,
+  type RagHandle,
+  type RagRemote,
+  type RagStoreApi,
+  type RuntimeErrorCode,
+  type StartRagOptions,
+} from './runtime/index.ts';
+
+// Engine contracts: what every chat backend and embedder implements.
+export type {
+  AdapterApi,
+  AdapterFiles,
+  AdapterInfo,
+  ChatCompletion,
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  ChatEngine,
+  ChatMessage,
+  EngineCapabilities,
+  FinishReason,
+  FunctionTool,
+  ResponseFormat,
+  ToolCall,
+  ToolCallDelta,
+  ToolChoice,
+  Usage,
+} from './engines/llm/contract.ts';
+export type { LlmLoadOptions } from './engines/llm/service.ts';
+export type {
+  Embedder,
+  EmbedderInfo,
+  EmbedKind,
+  EmbedModelSource,
+  EmbedOptions,
+  EmbedServiceLoadOptions,
+  TruncatedText,
+} from './engines/embed/index.ts';
+
+// RAG and adapter sync as the runtime hands them out.
+export type {
+  DocumentInput,
+  RagApi,
+  RagEvent,
+  RagServiceOptions,
+  SearchRequest,
+  SearchResult,
+} from './rag/index.ts';
+export { RagErrorCode } from './rag/index.ts';
+export type { AdapterSync, AdapterSyncOptions, SyncErrorCode, SyncEvent, SyncReport } from './sync/index.ts';
+
+// Errors and long operations.
+export { HearthError, isHearthError, type HearthErrorCode, type HearthErrorShape } from './core/errors.ts';
+export type { LongOperationOptions, Progress, ProgressListener } from './core/progress.ts';

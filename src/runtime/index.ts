@@ -1,0 +1,23 @@
+export {
+  createHearth,
+  type Hearth,
+  type HearthAdapterConfig,
+  type HearthConfig,
+  type HearthPart,
+  type HearthProgress,
+} from './hearth.ts';
+export type { ChatApi, ChatCompletions } from './chat-api.ts';
+export { createChat, type ChatHandle, type CreateChatOptions } from './chat.ts';
+export { createEmbedder, type CreateEmbedderOptions, type EmbedderHandle } from './embedder.ts';
+export {
+  startRag,
+  type PersistenceReport,
+  type RagHandle,
+  type RagRemote,
+  type RagStoreApi,
+  type StartRagOptions,
+} from './rag.ts';
+export type { EngineEndpoint, EngineHost } from './engine-host.ts';
+export type { Handle } from './handle.ts';
+export { RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './errors.ts';
+export { probeDeviceInWorker } from './device.ts';

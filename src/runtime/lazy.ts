@@ -1,0 +1,36 @@
+/**
+ * Starts something on first use and shares it between concurrent callers. A start that fails is
+ * forgotten, so the next call tries again (after the user fixed a URL, freed memory, …).
+ */
+export interface Lazy<T> {
+  get(): Promise<T>;
+  /** The started value, if a start has succeeded; undefined before. */
+  peek(): T | undefined;
+  /** Forgets the value and hands it to `stop`; the next `get()` starts afresh. */
+  reset(stop: (value: T) => void): void;
+}
+
+export function lazy<T>(start: () => Promise<T>): Lazy<T> {
+  let pending: Promise<T> | undefined;
+  let value: T | undefined;
+  return {
+    get() {
+      pending ??= start().then(
+        (started) => (value = started),
+        (error: unknown) => {
+          pending = undefined;
+          throw error;
+        },
+      );
+      return pending;
+    },
+    peek: () => value,
+    reset(stop) {
+      const started = pending;
+      pending = undefined;
+      value = undefined;
+      // A start still under way is stopped once it lands, so no worker outlives its owner.
+      void started?.then(stop, () => undefined);
+    },
+  };
+}
