@@ -1,0 +1,73 @@
+import { defineConfig, type Plugin } from 'vite';
+
+/**
+ * The library build (`dist/lib/`, ES modules): src/index.ts with its dependencies bundled, the
+ * workers as their own chunks and onnxruntime's .wasm as files beside them. Library mode would inline
+ * every asset as base64 (a 28 MB binary inside a script); `?no-inline` keeps them files.
+ */
+function wasmAsFiles(): Plugin {
+  return {
+    name: 'hearth-wasm-as-files',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (!/\.wasm\?url$/.test(source)) return null;
+      return this.resolve(`${source}&no-inline`, importer, { ...options, skipSelf: true });
+    },
+    // onnxruntime's own fallback URLs (`new URL('ort-….wasm', import.meta.url)`, used only when no
+    // wasmPaths are given, and Hearth always gives them) would otherwise be inlined too, and an app
+    // bundling dist/lib would look for files that are not there.
+    transform(code, id) {
+      if (!id.includes('onnxruntime-web')) return null;
+      const out = code.replace(
+        /(new \w+\("ort[\w.-]*\.(?:wasm|mjs)",\s*)import\.meta\.url\)/g,
+        '$1"" + import.meta.url)',
+      );
+      return out === code ? null : { code: out, map: null };
+    },
+  };
+}
+
+/**
+ * Vite writes a library's worker URLs in a form no bundler reads back. Rewritten to the pattern that
+ * Vite, webpack and Parcel all recognise, an app that bundles dist/lib bundles the workers too, and
+ * a page that loads dist/lib unbundled starts them from the files beside it.
+ */
+function workersAsBundlersExpect(): Plugin {
+  const emitted =
+    /new Worker\(new URL\(\s*\/\* @vite-ignore \*\/\s*new URL\("(assets\/[\w.-]+\.js)", import\.meta\.url\)\.href,\s*"" \+ import\.meta\.url\s*\), \{ type: "module" \}\)/g;
+  return {
+    name: 'hearth-workers-as-bundlers-expect',
+    enforce: 'post',
+    generateBundle(_options, bundle) {
+      for (const chunk of Object.values(bundle)) {
+        if (chunk.type !== 'chunk') continue;
+        chunk.code = chunk.code.replace(
+          emitted,
+          (_match, file: string) => `new Worker(new URL("./${file}", import.meta.url), { type: "module" })`,
+        );
+      }
+    },
+  };
+}
+
+/**
+ * web-llm (6 MB minified, one module) stays a dependency, imported only when an MLC model is loaded:
+ * bundled, it would be one file over the 2 MB a script may weigh here.
+ */
+const external = ['@mlc-ai/web-llm'];
+
+export default defineConfig({
+  publicDir: false,
+  base: './',
+  plugins: [wasmAsFiles(), workersAsBundlersExpect()],
+  worker: { format: 'es', plugins: () => [wasmAsFiles()], rolldownOptions: { external } },
+  build: {
+    outDir: 'dist/lib',
+    emptyOutDir: true,
+    target: 'es2022',
+    sourcemap: true,
+    minify: true,
+    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    rolldownOptions: { external },
+  },
+});
