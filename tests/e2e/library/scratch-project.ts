@@ -1,0 +1,142 @@
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+
+/**
+ * Uses the library as a consumer does: builds dist/lib and runs `npm pack`, then installs the
+ * tarball into a scratch project in a temp folder, typechecks an import, and builds a Vite app with
+ * Vite's default configuration. Offline and quick: the package's own dependencies are linked from
+ * this repository's node_modules before `npm install --offline`, which then finds them satisfied.
+ * Also runnable alone: `npx tsx tests/e2e/library/scratch-project.ts`.
+ */
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const examplePath = join(repoRoot, 'tests/e2e/library/example.ts');
+const bin = (name: string) => join(repoRoot, 'node_modules', name);
+
+export interface ScratchProject {
+  dir: string;
+  tarball: string;
+  /** Files in the tarball and their sizes. */
+  packed: Array<{ path: string; size: number }>;
+  /** The installed package's dist/lib, as a static host would serve it. */
+  installedLib: string;
+  /** The Vite app's build output. */
+  viteDist: string;
+  /** A page that loads dist/lib unbundled through an import map. */
+  importMapPage: string;
+}
+
+function run(command: string, args: string[], cwd: string): string {
+  return execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+/** The TypeScript settings of Vite's vanilla-ts template. */
+const TSCONFIG = {
+  compilerOptions: {
+    target: 'ES2022',
+    module: 'ESNext',
+    lib: ['ES2022', 'DOM', 'DOM.Iterable'],
+    skipLibCheck: true,
+    moduleResolution: 'bundler',
+    allowImportingTsExtensions: true,
+    verbatimModuleSyntax: true,
+    moduleDetection: 'force',
+    noEmit: true,
+    strict: true,
+    noUnusedLocals: true,
+    noUnusedParameters: true,
+    noFallthroughCasesInSwitch: true,
+  },
+  include: ['src'],
+};
+
+/** Type-level use beyond the example; the expected error proves the types are real, not `any`. */
+const TYPE_CHECKS = `import { createHearth, HearthError, type ChatCompletion, type Hearth } from '@hearth-runtime/hearth';
+
+const hearth: Hearth = createHearth();
+export const reply: Promise<ChatCompletion> = hearth.chat.completions.create({ messages: [] });
+export const isCode = (error: unknown) => error instanceof HearthError && error.code === 'HEARTH_DISPOSED';
+// @ts-expect-error: the chat backend is a closed union
+createHearth({ chat: { backend: 'no-such-backend' } });
+`;
+
+const INDEX_HTML = `<!doctype html>
+<html lang="en">
+  <head><meta charset="UTF-8" /><title>scratch app</title></head>
+  <body>
+    <script type="module" src="/src/main.ts"></script>
+  </body>
+</html>
+`;
+
+const IMPORT_MAP_HTML = `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="UTF-8" />
+    <title>import map</title>
+    <script type="importmap">{ "imports": { "@hearth-runtime/hearth": "/lib/index.js" } }</script>
+  </head>
+  <body>
+    <script type="module" src="/example.js"></script>
+  </body>
+</html>
+`;
+
+export function prepareScratchProject(): ScratchProject {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-consumer-'));
+  // prepack builds the library too; run apart here so that npm pack's stdout is only its JSON.
+  run('npm', ['run', '--silent', 'build:lib'], repoRoot);
+  const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], repoRoot);
+  const [pack] = JSON.parse(packed) as Array<{
+    filename: string;
+    files: Array<{ path: string; size: number }>;
+  }>;
+  const tarball = join(dir, pack!.filename);
+
+  const app = join(dir, 'app');
+  mkdirSync(join(app, 'src'), { recursive: true });
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'scratch-app', private: true, type: 'module' }),
+  );
+  const manifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as {
+    name: string;
+    dependencies: Record<string, string>;
+  };
+  for (const dependency of Object.keys(manifest.dependencies)) {
+    const link = join(app, 'node_modules', dependency);
+    mkdirSync(dirname(link), { recursive: true });
+    symlinkSync(bin(dependency), link, 'dir');
+  }
+  run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+
+  copyFileSync(examplePath, join(app, 'src/main.ts'));
+  writeFileSync(join(app, 'src/types.ts'), TYPE_CHECKS);
+  writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
+  writeFileSync(join(app, 'index.html'), INDEX_HTML);
+  run(process.execPath, [bin('typescript/bin/tsc'), '-p', '.'], app);
+  run(process.execPath, [bin('vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
+
+  // The same example, unbundled: types stripped, the bare import left to the page's import map.
+  const importMapPage = join(dir, 'import-map');
+  mkdirSync(importMapPage);
+  const example = ts.transpileModule(readFileSync(examplePath, 'utf8'), {
+    compilerOptions: { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext },
+  });
+  writeFileSync(join(importMapPage, 'example.js'), example.outputText);
+  writeFileSync(join(importMapPage, 'index.html'), IMPORT_MAP_HTML);
+
+  return {
+    dir,
+    tarball,
+    packed: pack!.files,
+    installedLib: join(app, 'node_modules', manifest.name, 'dist/lib'),
+    viteDist: join(app, 'dist'),
+    importMapPage,
+  };
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) console.log(prepareScratchProject());
