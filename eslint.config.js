@@ -12,6 +12,7 @@ export default tseslint.config(
       'public/',
       'bench/.models/',
       'dev-dist/',
+      'docs/api/',
     ],
   },
   js.configs.recommended,

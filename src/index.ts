@@ -61,7 +61,7 @@ export type {
   TruncatedText,
 } from './engines/embed/index.ts';
 
-// RAG and adapter sync as the runtime hands them out.
+// RAG and adapter sync as the runtime hands them out, and the records their methods take and return.
 export type {
   DocumentInput,
   RagApi,
@@ -70,7 +70,26 @@ export type {
   SearchRequest,
   SearchResult,
 } from './rag/index.ts';
+export type {
+  ChangeEvent,
+  CollectionRecord,
+  DocumentRecord,
+  EmbeddingModelRef,
+  IngestJobRecord,
+  IngestJobInput,
+  IngestJobState,
+  IngestResult,
+  PreparedChunk,
+  PreparedDocument,
+  QueuedDocument,
+  SupportedMimeType,
+} from './rag/index.ts';
 export { RagErrorCode } from './rag/index.ts';
+export type { AdapterHost, SyncFailure } from './sync/index.ts';
+export type { Appender, ByteStore, StoredEntry, StoreKey } from './models/index.ts';
+export type { DevicePreference } from './engines/ort-setup/index.ts';
+export type { DeviceReport, StorageReport, WebGpuReport } from './engines/device/report.ts';
+export type { RemoteApi } from './core/rpc/index.ts';
 export type { AdapterSync, AdapterSyncOptions, SyncErrorCode, SyncEvent, SyncReport } from './sync/index.ts';
 
 // Errors and long operations.

@@ -13,7 +13,7 @@ export {
   type ModelRequest,
   type ModelStoreOptions,
 } from './model-store.ts';
-export type { ByteStore } from './storage/byte-store.ts';
+export type { Appender, ByteStore, StoredEntry, StoreKey } from './storage/byte-store.ts';
 export { CacheStore } from './storage/cache-store.ts';
 export { MemoryStore } from './storage/memory-store.ts';
 export { OpfsStore } from './storage/opfs-store.ts';

@@ -6,3 +6,4 @@ export { RagErrorCode } from './errors.ts';
 export type * from './types.ts';
 export { RAG_METHODS, type RagApi } from './service.ts';
 export type { RagWorkerInit } from './worker-init.ts';
+export type { PreparedChunk, PreparedDocument } from './ingest/prepared.ts';
