@@ -1,1 +1,11 @@
-import './ui/app-shell.ts';
+import { z } from 'zod';
+import { installTrustedTypesPolicy } from './ui/shell/trusted-types.ts';
+import { applyTheme, storedTheme } from './ui/shell/theme.ts';
+
+// Before any component renders: the policy must exist before the first worker starts, and the
+// stored theme before the first paint. zod would otherwise probe `new Function` once, which a
+// Trusted Types CSP reports as a violation although zod catches the refusal.
+installTrustedTypesPolicy();
+z.config({ jitless: true });
+applyTheme(storedTheme());
+await import('./ui/app-shell.ts');

@@ -13,7 +13,7 @@ async function expectDevicePanel(page: Page) {
 test('the app page shows the Device panel with a WebGPU adapter and cross-origin isolation', async ({
   page,
 }, info) => {
-  await page.goto('/');
+  await page.goto('/#/device');
   await expect(page.locator('hearth-app h1')).toHaveText('Hearth');
   const panel = await expectDevicePanel(page);
   await expect(panel.locator('[data-field="threads"]')).toHaveText(/\d+/);
@@ -30,6 +30,6 @@ test('the production build (vite preview) works the same and sends the isolation
     expect(response.headers()['cross-origin-embedder-policy']).toBe('require-corp');
     expect(response.headers()['cross-origin-resource-policy']).toBe('cross-origin');
   }
-  await page.goto(`http://127.0.0.1:${previewPort}/`);
+  await page.goto(`http://127.0.0.1:${previewPort}/#/device`);
   await expectDevicePanel(page);
 });

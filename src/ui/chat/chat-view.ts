@@ -1,0 +1,758 @@
+import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import { toHearthError } from '../../core/errors.ts';
+import { menu, send, stopIcon } from '../shell/icons.ts';
+import { controls } from '../shell/shared-styles.ts';
+import './chat-message.ts';
+import type { AnswerPhase, ChatMessage } from './chat-message.ts';
+import './chat-settings.ts';
+import type { ChatSettings, SettingsChange } from './chat-settings.ts';
+import { newConversation, newId, titleFrom, type Conversation, type StoredMessage } from './conversation.ts';
+import './conversation-list.ts';
+import type { ConversationList } from './conversation-list.ts';
+import { ConversationStore } from './conversation-store.ts';
+import {
+  createEngineLink,
+  type ChatEngineLink,
+  type ChatCompletionRequest,
+  type EngineCapabilities,
+} from './engine-link.ts';
+import { parseConversationFile, toJson, toMarkdown } from './exchange.ts';
+
+interface ActiveAnswer {
+  conversationId: string;
+  answerId: string;
+  controller: AbortController;
+}
+
+/**
+ * The Chat view: the conversation list, the messages of the open conversation and the message box.
+ * Answers stream from `engine` (a ChatEngineLink; set the property to drive the view from another
+ * source of chunks); conversations are kept in IndexedDB after every change.
+ */
+export class ChatView extends LitElement {
+  static override properties = {
+    conversationId: { attribute: false },
+    engine: { attribute: false },
+    conversations: { state: true },
+    current: { state: true },
+    active: { state: true },
+    phase: { state: true },
+    capabilities: { state: true },
+    notice: { state: true },
+    announcement: { state: true },
+    listOpen: { state: true },
+  };
+  declare conversationId: string | undefined;
+  /** Where answers come from: the demo model through the runtime unless replaced (even before upgrade). */
+  declare engine: ChatEngineLink;
+  declare private conversations: Conversation[];
+  declare private current: Conversation | undefined;
+  declare private active: ActiveAnswer | null;
+  declare private phase: AnswerPhase | null;
+  declare private capabilities: EngineCapabilities | undefined;
+  declare private notice: string;
+  declare private announcement: string;
+  declare private listOpen: boolean;
+  private readonly store = new ConversationStore();
+  private stickToBottom = true;
+  private readonly resizeObserver = new ResizeObserver(() => {
+    const scroller = this.scroller;
+    if (scroller && this.stickToBottom) scroller.scrollTop = scroller.scrollHeight;
+  });
+
+  constructor() {
+    super();
+    this.engine = createEngineLink();
+    this.conversations = [];
+    this.active = null;
+    this.phase = null;
+    this.notice = '';
+    this.announcement = '';
+    this.listOpen = false;
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: grid;
+        grid-template-columns: 1fr;
+        height: 100%;
+        min-height: 0;
+      }
+      aside {
+        display: none;
+        padding: 0.75rem;
+        border-inline-end: 1px solid var(--border);
+        background: var(--surface);
+        min-height: 0;
+      }
+      aside.open {
+        display: flex;
+        flex-direction: column;
+        position: absolute;
+        z-index: 2;
+        inset: 0 auto 0 0;
+        width: min(20rem, 88vw);
+        box-sizing: border-box;
+        box-shadow: 0 6px 28px rgb(0 0 0 / 0.25);
+      }
+      hearth-conversation-list {
+        flex: 1;
+      }
+      .thread {
+        display: grid;
+        grid-template-rows: auto 1fr auto;
+        min-height: 0;
+        min-width: 0;
+        position: relative;
+      }
+      .bar {
+        display: flex;
+        align-items: center;
+        gap: 0.4rem;
+        padding: 0.5rem 0.75rem;
+        border-bottom: 1px solid var(--border);
+        min-width: 0;
+      }
+      .bar h2 {
+        flex: 1;
+        margin: 0;
+        font-size: 1.05rem;
+        min-width: 0;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
+      }
+      details.menu {
+        position: relative;
+      }
+      details.menu summary {
+        list-style: none;
+        cursor: pointer;
+        font-size: 0.9rem;
+        border: 1px solid var(--border);
+        border-radius: 8px;
+        padding: 0.45rem 0.75rem;
+        background: var(--surface-2);
+        white-space: nowrap;
+      }
+      details.menu summary::-webkit-details-marker {
+        display: none;
+      }
+      details.menu .items {
+        position: absolute;
+        inset-inline-end: 0;
+        top: calc(100% + 0.3rem);
+        z-index: 3;
+        display: flex;
+        flex-direction: column;
+        gap: 0.2rem;
+        min-width: 12rem;
+        padding: 0.35rem;
+        background: var(--surface);
+        border: 1px solid var(--border);
+        border-radius: 10px;
+        box-shadow: 0 6px 24px rgb(0 0 0 / 0.18);
+      }
+      details.menu .items button {
+        text-align: start;
+        background: transparent;
+        border-color: transparent;
+      }
+      .scroller {
+        overflow-y: auto;
+        min-height: 0;
+      }
+      .messages {
+        display: flex;
+        flex-direction: column;
+        gap: 0.75rem;
+        padding: 1rem 0.75rem;
+        max-width: 48rem;
+        margin-inline: auto;
+        box-sizing: border-box;
+      }
+      .welcome {
+        max-width: 36rem;
+        margin: 2.5rem auto 0;
+        padding: 0 1rem;
+        text-align: center;
+      }
+      .welcome h2 {
+        font-size: 1.4rem;
+        margin: 0 0 0.5rem;
+      }
+      .welcome p {
+        line-height: 1.55;
+        margin: 0 0 0.5rem;
+      }
+      .notice {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+        justify-content: space-between;
+        margin: 0.5rem 0.75rem 0;
+        padding: 0.5rem 0.75rem;
+        border: 1px solid var(--danger);
+        border-radius: 8px;
+        color: var(--danger);
+      }
+      form {
+        padding: 0.5rem 0.75rem 0.75rem;
+        max-width: 48rem;
+        width: 100%;
+        margin-inline: auto;
+        box-sizing: border-box;
+      }
+      .composer {
+        display: flex;
+        align-items: flex-end;
+        gap: 0.5rem;
+        border: 1px solid var(--border-strong);
+        border-radius: 14px;
+        padding: 0.4rem;
+        background: var(--surface);
+      }
+      .composer:focus-within {
+        border-color: var(--focus);
+      }
+      .composer textarea {
+        flex: 1;
+        min-width: 0;
+        border: none;
+        background: transparent;
+        resize: none;
+        field-sizing: content;
+        min-height: 2.4rem;
+        max-height: 12rem;
+        line-height: 1.45;
+      }
+      .composer textarea:focus-visible {
+        outline: none;
+      }
+      .composer button {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.3rem;
+      }
+      .meter {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.25rem 0.6rem;
+        font-size: 0.78rem;
+        margin-top: 0.35rem;
+      }
+      meter {
+        width: 7rem;
+        height: 0.6rem;
+      }
+      .warn {
+        color: var(--warn);
+      }
+      @media (min-width: 48rem) {
+        :host {
+          grid-template-columns: 17rem 1fr;
+        }
+        aside,
+        aside.open {
+          display: flex;
+          flex-direction: column;
+          position: static;
+          width: auto;
+          box-shadow: none;
+        }
+        .list-toggle {
+          display: none;
+        }
+      }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.refreshList().then(() => this.openConversation(this.conversationId));
+  }
+
+  override disconnectedCallback(): void {
+    this.resizeObserver.disconnect();
+    super.disconnectedCallback();
+  }
+
+  protected override firstUpdated(): void {
+    const messages = this.renderRoot.querySelector('.messages-holder');
+    if (messages) this.resizeObserver.observe(messages);
+    // The message box is usable from the first render: that is when the app is interactive.
+    if (performance.getEntriesByName('hearth:interactive').length === 0)
+      performance.mark('hearth:interactive');
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('conversationId') && this.conversationId !== this.current?.id)
+      void this.openConversation(this.conversationId);
+  }
+
+  /* ---- what the shell's shortcuts call ---- */
+
+  async newChat(): Promise<void> {
+    this.current = undefined;
+    this.listOpen = false;
+    if (location.hash !== '#/chat') location.hash = '#/chat';
+    await this.focusInput();
+  }
+
+  async focusInput(): Promise<void> {
+    await this.updateComplete;
+    this.input?.focus();
+  }
+
+  async focusSearch(): Promise<void> {
+    this.listOpen = true;
+    await this.updateComplete;
+    await this.renderRoot.querySelector<ConversationList>('hearth-conversation-list')?.focusSearch();
+  }
+
+  /** Stops the answer being written; false when none is. */
+  stop(): boolean {
+    if (!this.active) return false;
+    this.active.controller.abort('stopped by the user');
+    return true;
+  }
+
+  /* ---- conversations ---- */
+
+  private get input(): HTMLTextAreaElement | null {
+    return this.renderRoot.querySelector('#message');
+  }
+
+  private get scroller(): HTMLElement | null {
+    return this.renderRoot.querySelector('.scroller');
+  }
+
+  private async refreshList(): Promise<void> {
+    try {
+      this.conversations = await this.store.list();
+    } catch (error) {
+      this.notice = `Saved chats could not be read (${toHearthError(error).message}). New chats may not be kept; check that this site may store data.`;
+    }
+  }
+
+  private async openConversation(id: string | undefined): Promise<void> {
+    if (!id) {
+      this.current = undefined;
+      return;
+    }
+    if (this.current?.id === id) return;
+    const found = this.conversations.find((c) => c.id === id) ?? (await this.store.get(id));
+    this.current = found;
+    this.stickToBottom = true;
+    if (!found)
+      this.notice = 'That chat no longer exists on this device. Pick another one or start a new chat.';
+  }
+
+  private async persist(conversation: Conversation): Promise<void> {
+    conversation.updatedAt = Date.now();
+    try {
+      await this.store.put(conversation);
+    } catch (error) {
+      this.notice = `This chat could not be saved (${toHearthError(error).message}). Free some storage or export the chat to keep it.`;
+    }
+    await this.refreshList();
+    if (this.current?.id === conversation.id) this.current = { ...conversation };
+  }
+
+  private select(id: string): void {
+    this.listOpen = false;
+    location.hash = `#/chat/${encodeURIComponent(id)}`;
+  }
+
+  private async rename(id: string, title: string): Promise<void> {
+    const conversation = this.conversations.find((c) => c.id === id);
+    if (!conversation) return;
+    conversation.title = title;
+    await this.persist(conversation);
+  }
+
+  private async deleteConversation(id: string): Promise<void> {
+    if (this.active?.conversationId === id) this.stop();
+    await this.store.delete(id);
+    await this.refreshList();
+    if (this.current?.id === id) await this.newChat();
+  }
+
+  /* ---- asking and answering ---- */
+
+  private async submit(event: Event): Promise<void> {
+    event.preventDefault();
+    const input = this.input;
+    const text = input?.value.trim() ?? '';
+    if (!text || this.active) return;
+    input!.value = '';
+    const conversation = this.current ?? newConversation();
+    const fresh = !this.current;
+    if (conversation.messages.length === 0) conversation.title = titleFrom(text);
+    conversation.messages.push({ id: newId(), role: 'user', content: text, createdAt: Date.now() });
+    this.current = conversation;
+    this.stickToBottom = true;
+    if (fresh) location.hash = `#/chat/${encodeURIComponent(conversation.id)}`;
+    await this.answer(conversation);
+  }
+
+  private async regenerate(answerId: string): Promise<void> {
+    const conversation = this.current;
+    if (!conversation || this.active) return;
+    const index = conversation.messages.findIndex((m) => m.id === answerId);
+    if (index < 0) return;
+    conversation.messages = conversation.messages.slice(0, index);
+    await this.answer(conversation);
+  }
+
+  private async editAndResend(id: string, content: string): Promise<void> {
+    const conversation = this.current;
+    if (!conversation || this.active) return;
+    const index = conversation.messages.findIndex((m) => m.id === id);
+    if (index < 0) return;
+    conversation.messages = [
+      ...conversation.messages.slice(0, index),
+      { ...conversation.messages[index]!, content },
+    ];
+    await this.answer(conversation);
+  }
+
+  /** Appends an answer to the conversation and streams it from the engine. */
+  private async answer(conversation: Conversation): Promise<void> {
+    const answer: StoredMessage = { id: newId(), role: 'assistant', content: '', createdAt: Date.now() };
+    const request = this.requestFor(conversation);
+    conversation.messages.push(answer);
+    const controller = new AbortController();
+    this.active = { conversationId: conversation.id, answerId: answer.id, controller };
+    this.phase = this.capabilities ? { kind: 'waiting' } : { kind: 'loading', progress: null };
+    await this.persist(conversation);
+    await this.updateComplete;
+    const element = this.renderRoot.querySelector<ChatMessage>(`hearth-chat-message[data-id="${answer.id}"]`);
+    element?.startStream();
+    const { signal } = controller;
+    try {
+      const capabilities = await this.engine.open({
+        signal,
+        onProgress: (progress) => (this.phase = { kind: 'loading', progress }),
+      });
+      this.capabilities = capabilities;
+      this.phase = { kind: 'waiting' };
+      const stream = await this.engine.stream({ ...request, signal });
+      for await (const chunk of stream) {
+        const choice = chunk.choices[0];
+        const delta = choice?.delta.content;
+        if (delta) {
+          if (!answer.content) this.phase = { kind: 'writing' };
+          answer.content += delta;
+          element?.appendDelta(delta);
+        }
+        if (choice?.finish_reason) answer.finish = choice.finish_reason;
+        const usage = chunk.usage;
+        if (usage) {
+          answer.stats = {
+            model: chunk.model || capabilities.modelId,
+            adapter: request.adapter ?? null,
+            device: capabilities.device,
+            ttftMs: usage.timings.ttft_ms,
+            decodeTokS: usage.timings.decode_tok_s,
+            promptTokens: usage.prompt_tokens,
+            completionTokens: usage.completion_tokens,
+            cachedPromptTokens: usage.cached_prompt_tokens,
+            totalMs: usage.timings.total_ms,
+          };
+          conversation.contextTokens = usage.total_tokens;
+        }
+      }
+      answer.finish ??= signal.aborted ? 'abort' : 'stop';
+    } catch (error) {
+      if (signal.aborted) answer.finish = 'abort';
+      else {
+        answer.finish = 'error';
+        answer.error = explain(error);
+      }
+    }
+    await element?.endStream();
+    this.active = null;
+    this.phase = null;
+    await this.persist(conversation);
+    this.announce(answer);
+  }
+
+  private requestFor(conversation: Conversation): ChatCompletionRequest {
+    const history = conversation.messages
+      .filter((m) => m.role === 'user' || (m.content && m.finish !== 'error'))
+      .map((m) => ({ role: m.role, content: m.content }));
+    const { temperature, top_p, max_tokens, seed } = conversation.sampling;
+    return {
+      messages: conversation.systemPrompt
+        ? [{ role: 'system', content: conversation.systemPrompt }, ...history]
+        : history,
+      temperature,
+      top_p,
+      max_tokens,
+      ...(seed === undefined ? {} : { seed }),
+      ...(conversation.adapter ? { adapter: conversation.adapter } : {}),
+    };
+  }
+
+  /** One polite announcement when an answer ends, never one per token. */
+  private announce(answer: StoredMessage): void {
+    const text =
+      answer.finish === 'abort'
+        ? 'Answer stopped.'
+        : answer.finish === 'error'
+          ? 'The answer failed.'
+          : `Answer ready: ${answer.content.slice(0, 500)}`;
+    this.announcement = '';
+    requestAnimationFrame(() => (this.announcement = text));
+  }
+
+  /* ---- settings, export, import ---- */
+
+  private async saveSettings(change: SettingsChange): Promise<void> {
+    const conversation = this.current ?? newConversation();
+    const fresh = !this.current;
+    conversation.systemPrompt = change.systemPrompt;
+    conversation.sampling = change.sampling;
+    this.current = conversation;
+    await this.persist(conversation);
+    if (fresh) location.hash = `#/chat/${encodeURIComponent(conversation.id)}`;
+  }
+
+  private exportAs(kind: 'json' | 'md'): void {
+    const conversation = this.current;
+    if (!conversation) return;
+    this.closeMenu();
+    const text = kind === 'json' ? toJson(conversation) : toMarkdown(conversation);
+    const blob = new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/markdown' });
+    const link = document.createElement('a');
+    link.href = URL.createObjectURL(blob);
+    link.download = `${slug(conversation.title)}.${kind}`;
+    link.click();
+    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+  }
+
+  private async importFile(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    this.closeMenu();
+    if (!file) return;
+    try {
+      const conversation = parseConversationFile(await file.text(), file.name);
+      await this.persist(conversation);
+      this.notice = '';
+      this.select(conversation.id);
+    } catch (error) {
+      this.notice = toHearthError(error).message;
+    }
+  }
+
+  private closeMenu(): void {
+    this.renderRoot.querySelector('details.menu')?.removeAttribute('open');
+  }
+
+  /* ---- rendering ---- */
+
+  override render() {
+    const conversation = this.current;
+    return html`
+      <aside class=${this.listOpen ? 'open' : ''} aria-label="Chats">
+        <hearth-conversation-list
+          .conversations=${this.conversations}
+          .selected=${conversation?.id}
+          @new-conversation=${() => this.newChat()}
+          @open-conversation=${(e: CustomEvent<string>) => this.select(e.detail)}
+          @rename-conversation=${(e: CustomEvent<{ id: string; title: string }>) => this.rename(e.detail.id, e.detail.title)}
+          @delete-conversation=${(e: CustomEvent<string>) => this.deleteConversation(e.detail)}
+        ></hearth-conversation-list>
+      </aside>
+      <section class="thread" aria-label="Conversation">
+        <div class="bar">
+          <button
+            class="quiet list-toggle"
+            aria-label="Show chats"
+            aria-expanded=${this.listOpen ? 'true' : 'false'}
+            @click=${() => (this.listOpen = !this.listOpen)}
+          >
+            ${menu}
+          </button>
+          <h2>${conversation?.title ?? 'New chat'}</h2>
+          <button
+            data-action="settings"
+            @click=${() => this.renderRoot.querySelector<ChatSettings>('hearth-chat-settings')?.show()}
+          >
+            Settings
+          </button>
+          <details class="menu">
+            <summary>Export</summary>
+            <div class="items">
+              <button
+                data-action="export-json"
+                ?disabled=${!conversation}
+                @click=${() => this.exportAs('json')}
+              >
+                Export as JSON
+              </button>
+              <button data-action="export-md" ?disabled=${!conversation} @click=${() => this.exportAs('md')}>
+                Export as Markdown
+              </button>
+              <button
+                data-action="import"
+                @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#import')?.click()}
+              >
+                Import a chat…
+              </button>
+            </div>
+          </details>
+          <input
+            id="import"
+            type="file"
+            accept=".json,.md,application/json,text/markdown"
+            hidden
+            @change=${this.importFile}
+          />
+        </div>
+        <div class="scroller" @scroll=${this.onScroll}>
+          <div class="messages-holder">
+            ${
+              this.notice
+                ? html`<div class="notice" role="alert">
+                    <span>${this.notice}</span>
+                    <button class="small" @click=${() => (this.notice = '')}>Dismiss</button>
+                  </div>`
+                : nothing
+            }
+            ${conversation && conversation.messages.length ? this.renderMessages(conversation) : this.renderWelcome()}
+          </div>
+        </div>
+        ${this.renderComposer(conversation)}
+      </section>
+      <hearth-chat-settings
+        .conversation=${conversation}
+        @save-settings=${(e: CustomEvent<SettingsChange>) => this.saveSettings(e.detail)}
+      ></hearth-chat-settings>
+      <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this.announcement}</div>
+    `;
+  }
+
+  private onScroll(): void {
+    const scroller = this.scroller;
+    if (scroller)
+      this.stickToBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
+  }
+
+  private renderWelcome() {
+    return html`<div class="welcome">
+      <h2>Ask the model on this device</h2>
+      <p class="muted">
+        Your messages and its answers stay in this browser. The model loads when you send your first message.
+      </p>
+      <p class="muted">
+        The bundled demo model is tiny: it answers fast, but its words do not mean much. Choose a real model
+        under Models.
+      </p>
+    </div>`;
+  }
+
+  private renderMessages(conversation: Conversation) {
+    const lastAnswer = conversation.messages.findLast((m) => m.role === 'assistant');
+    return html`<div class="messages">
+      ${repeat(
+        conversation.messages,
+        (m) => m.id,
+        (m) =>
+          html`<hearth-chat-message
+            data-id=${m.id}
+            .message=${m}
+            .phase=${this.active?.answerId === m.id ? this.phase : null}
+            ?canRegenerate=${m === lastAnswer}
+            ?busy=${this.active !== null}
+            @regenerate=${(e: CustomEvent<string>) => this.regenerate(e.detail)}
+            @edit-resend=${(e: CustomEvent<{ id: string; content: string }>) => this.editAndResend(e.detail.id, e.detail.content)}
+          ></hearth-chat-message>`,
+      )}
+    </div>`;
+  }
+
+  private renderComposer(conversation: Conversation | undefined) {
+    const generating = this.active !== null;
+    return html`<form @submit=${this.submit}>
+      <div class="composer">
+        <label class="sr-only" for="message">Message</label>
+        <textarea
+          id="message"
+          rows="1"
+          placeholder="Message the model (Enter sends, Shift+Enter adds a line)"
+          @keydown=${(e: KeyboardEvent) => {
+            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+              e.preventDefault();
+              (e.target as HTMLTextAreaElement).form?.requestSubmit();
+            }
+          }}
+        ></textarea>
+        ${
+          generating
+            ? html`<button type="button" class="primary" data-action="stop" @click=${() => this.stop()}>
+                ${stopIcon} Stop
+              </button>`
+            : html`<button type="submit" class="primary" data-action="send">${send} Send</button>`
+        }
+      </div>
+      ${this.renderMeter(conversation)}
+    </form>`;
+  }
+
+  private renderMeter(conversation: Conversation | undefined) {
+    const limit = this.capabilities?.contextLength;
+    const used = conversation?.contextTokens ?? 0;
+    if (!limit || !Number.isFinite(limit))
+      return html`<div class="meter muted" data-testid="context-meter">
+        Context use is shown after the first answer.
+      </div>`;
+    const share = used / limit;
+    return html`<div class="meter muted" data-testid="context-meter">
+      <meter
+        min="0"
+        max=${limit}
+        value=${used}
+        low=${Math.round(limit * 0.7)}
+        high=${Math.round(limit * 0.9)}
+        optimum="0"
+        aria-label="Context used"
+      ></meter>
+      <span>${used.toLocaleString('en')} of ${limit.toLocaleString('en')} context tokens used</span>
+      ${
+        share >= 0.9
+          ? html`<span class="warn"
+              >Almost full: the oldest messages are left out of what the model sees. Start a new chat to begin
+              afresh.</span
+            >`
+          : nothing
+      }
+    </div>`;
+  }
+}
+
+function explain(error: unknown): string {
+  const failure = toHearthError(error);
+  if (failure.code === 'WORKER_FAILED')
+    return 'The model stopped unexpectedly (its worker ended). Press Try again to restart it.';
+  return `The answer failed: ${failure.message}`;
+}
+
+function slug(title: string): string {
+  return (
+    title
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 60) || 'chat'
+  );
+}
+
+customElements.define('hearth-chat-view', ChatView);

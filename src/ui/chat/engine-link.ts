@@ -1,0 +1,48 @@
+import type { LongOperationOptions } from '../../core/progress.ts';
+import type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EngineCapabilities,
+} from '../../engines/llm/contract.ts';
+import type { ChatHandle } from '../../runtime/chat.ts';
+
+/**
+ * The one place the chat view talks to an engine. Today it starts the demo model through
+ * `createChat`; switching the app to `createHearth` changes only this file. The runtime (and with
+ * it the worker and onnxruntime) is fetched when the first message is sent, not with the shell.
+ */
+export interface ChatEngineLink {
+  /** Starts the engine and loads the model on first use (with progress); later calls return at once. */
+  open(options?: LongOperationOptions): Promise<EngineCapabilities>;
+  stream(request: ChatCompletionRequest): Promise<AsyncIterable<ChatCompletionChunk>>;
+}
+
+export type { ChatCompletionChunk, ChatCompletionRequest, EngineCapabilities };
+
+export const demoModel = { baseUrl: '/models', modelId: 'hearth-demo/tiny-llama-chat' } as const;
+
+export function createEngineLink(): ChatEngineLink {
+  let opening: Promise<{ chat: ChatHandle; capabilities: EngineCapabilities }> | undefined;
+  const start = async (options: LongOperationOptions) => {
+    const { createChat } = await import('../../runtime/chat.ts');
+    const chat = await createChat({
+      backend: 'ort',
+      model: { ...demoModel, baseUrl: new URL(demoModel.baseUrl, location.href).href },
+      device: 'auto',
+      overflow: 'truncate-oldest',
+      ...options,
+    });
+    return { chat, capabilities: await chat.capabilities() };
+  };
+  const ready = (options: LongOperationOptions = {}) => {
+    opening ??= start(options).catch((error: unknown) => {
+      opening = undefined; // a failed load can be retried
+      throw error;
+    });
+    return opening;
+  };
+  return {
+    open: async (options) => (await ready(options)).capabilities,
+    stream: async (request) => (await ready()).chat.chat.completions.create({ ...request, stream: true }),
+  };
+}

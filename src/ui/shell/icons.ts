@@ -1,0 +1,30 @@
+import { html, svg } from 'lit';
+
+/** Small line icons (24 px grid, drawn with the text colour); decorative, so hidden from screen readers. */
+function icon(d: string, size = 18) {
+  return html`<svg
+    width=${size}
+    height=${size}
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    stroke-width="2"
+    aria-hidden="true"
+  >
+    ${svg`<path d=${d} stroke-linecap="round" stroke-linejoin="round"></path>`}
+  </svg>`;
+}
+
+export const logo = icon(
+  'M12 3c3 3.5 5 6 5 9a5 5 0 0 1-10 0c0-1.6.8-3 2-4 0 1.5 1 2.5 2 2.5 0-2.5-.5-4.5 1-7.5z',
+  20,
+);
+export const sun = icon(
+  'M12 8a4 4 0 1 0 0 8 4 4 0 0 0 0-8zM12 2v2M12 20v2M4.9 4.9l1.4 1.4M17.7 17.7l1.4 1.4M2 12h2M20 12h2M4.9 19.1l1.4-1.4M17.7 6.3l1.4-1.4',
+);
+export const moon = icon('M20 14.5A8 8 0 0 1 9.5 4a8 8 0 1 0 10.5 10.5z');
+export const auto = icon('M12 3a9 9 0 1 0 0 18zM12 3a9 9 0 0 1 0 18');
+export const plus = icon('M12 5v14M5 12h14');
+export const send = icon('M4 12l16-8-6 16-2-7z');
+export const stopIcon = icon('M7 7h10v10H7z');
+export const menu = icon('M4 7h16M4 12h16M4 17h16');

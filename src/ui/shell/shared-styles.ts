@@ -1,0 +1,67 @@
+import { css } from 'lit';
+
+/** Buttons, fields and focus rings shared by every view; colours come from the theme's custom properties. */
+export const controls = css`
+  :host {
+    color: var(--fg);
+  }
+  button,
+  .button {
+    font: inherit;
+    font-size: 0.9rem;
+    color: var(--fg);
+    background: var(--surface-2);
+    border: 1px solid var(--border);
+    border-radius: 8px;
+    padding: 0.4rem 0.75rem;
+    cursor: pointer;
+    min-height: 2.25rem;
+  }
+  button:hover {
+    background: var(--hover);
+  }
+  button.primary {
+    background: var(--accent);
+    border-color: var(--accent);
+    color: var(--accent-fg);
+    font-weight: 600;
+  }
+  button.danger {
+    color: var(--danger);
+  }
+  button.quiet {
+    background: transparent;
+    border-color: transparent;
+  }
+  button:disabled {
+    opacity: 0.55;
+    cursor: not-allowed;
+  }
+  :focus-visible {
+    outline: 2px solid var(--focus);
+    outline-offset: 2px;
+  }
+  input,
+  textarea,
+  select {
+    font: inherit;
+    color: var(--fg);
+    background: var(--surface);
+    border: 1px solid var(--border-strong);
+    border-radius: 8px;
+    padding: 0.45rem 0.6rem;
+    box-sizing: border-box;
+    max-width: 100%;
+  }
+  .sr-only {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip: rect(0 0 0 0);
+    white-space: nowrap;
+  }
+  .muted {
+    color: var(--muted);
+  }
+`;
