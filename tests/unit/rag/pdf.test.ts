@@ -196,6 +196,22 @@ describe('PDF ingest through the RAG service', () => {
     expect(embedding.at(-1)).toMatchObject({ loaded: 3, total: 3 });
   });
 
+  it('keeps pages and page starts through export and import', async () => {
+    const rag = newService();
+    const { id } = await rag.createCollection({ name: 'pdfs' });
+    await rag.ingest({ collectionId: id, content: fixture('guide.pdf') });
+    const [original] = await rag.listDocuments(id);
+    const imported = await rag.importCollection(await rag.exportCollection(id), { name: 'copy' });
+    const [copy] = await rag.listDocuments(imported.id);
+    expect(copy).toMatchObject({ mimeType: 'application/pdf', pageStarts: original!.pageStarts });
+    const [hit] = await rag.search({
+      query: 'lighthouse keeper',
+      mode: 'lexical',
+      collectionIds: [imported.id],
+    });
+    expect(hit).toMatchObject({ collectionId: imported.id, page: 3, pageEnd: 3 });
+  });
+
   it('gives text documents no page fields', async () => {
     const rag = newService();
     const { id } = await rag.createCollection({ name: 'notes' });
