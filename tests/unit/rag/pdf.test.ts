@@ -152,6 +152,11 @@ describe('PDF text extraction', () => {
     expect(error.message).toMatch(words);
   });
 
+  it('reads a PDF that has only an owner password (restrictions, no password to open it)', async () => {
+    const blocks = await collect(fixture('owner-only.pdf'), new PageMap());
+    expect(textOf(blocks)).toBe(textOf(await collect(fixture('guide.pdf'), new PageMap())));
+  });
+
   it('refuses a PDF over the page cap before reading its pages', async () => {
     const pages = new PageMap();
     const error = await errorOf(collect(fixture('guide.pdf'), pages, { maxPages: 2 }));
