@@ -232,11 +232,16 @@ describe('PDF ingest through the RAG service', () => {
     ['encrypted.pdf', 'RAG_PDF_ENCRYPTED', {}],
     ['malformed.pdf', 'RAG_PDF_MALFORMED', {}],
     ['guide.pdf', 'RAG_PDF_TOO_MANY_PAGES', { maxPdfPages: 2 }],
+    // guide.pdf is 2,073 bytes: over a 2,000-byte cap, refused before pdfjs sees it.
+    ['guide.pdf', 'RAG_DOCUMENT_TOO_LARGE', { maxDocumentBytes: 2000 }],
+    ['empty.pdf', 'RAG_EMPTY_DOCUMENT', {}],
   ] as const)('refuses %s with %s, leaving nothing stored or queued', async (name, code, options) => {
     const rag = newService(options);
     const { id } = await rag.createCollection({ name: 'pdfs' });
-    const error = await errorOf(rag.ingest({ collectionId: id, content: fixture(name) }));
+    const content = name === 'empty.pdf' ? new File([], name) : fixture(name);
+    const error = await errorOf(rag.ingest({ collectionId: id, content }));
     expect(error.code).toBe(code);
+    expect(error.message.length).toBeGreaterThan(40);
     expect(await rowCounts()).toEqual({ documents: 0, chunks: 0, vectorBlocks: 0, postingBlocks: 0 });
     expect(await rag.jobs()).toEqual([]);
   });
