@@ -18,7 +18,8 @@ export default defineConfig({
   preview: { host, port: Number(process.env.PORT_APP ?? 4173), headers: isolationHeaders },
   worker: { format: 'es' },
   // onnxruntime-web loads its own .wasm/.mjs by URL, so it must not be pre-bundled; xgrammar is pre-bundled up
-  // front so the first page that needs it does not trigger a dependency re-optimisation and reload.
-  optimizeDeps: { exclude: ['onnxruntime-web'], include: ['@mlc-ai/web-xgrammar'] },
+  // front so the first page that needs it does not trigger a dependency re-optimisation and reload. pdfjs is
+  // already one ES module, imported late inside the RAG worker, where a re-optimisation could not reload.
+  optimizeDeps: { exclude: ['onnxruntime-web', 'pdfjs-dist'], include: ['@mlc-ai/web-xgrammar'] },
   build: { target: 'es2022', sourcemap: true },
 });

@@ -13,6 +13,10 @@ export const RagErrorCode = {
   outdatedTab: 'RAG_STORE_OUTDATED',
   upgradeBlocked: 'RAG_UPGRADE_BLOCKED',
   badExport: 'RAG_BAD_EXPORT',
+  pdfNoText: 'RAG_PDF_NO_TEXT',
+  pdfEncrypted: 'RAG_PDF_ENCRYPTED',
+  pdfMalformed: 'RAG_PDF_MALFORMED',
+  pdfTooManyPages: 'RAG_PDF_TOO_MANY_PAGES',
 } as const;
 
 export function notFound(what: string, id: string): HearthError {

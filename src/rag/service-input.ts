@@ -9,6 +9,7 @@ const MIME_ALIASES: Record<string, SupportedMimeType> = {
   'text/x-markdown': 'text/markdown',
   'text/html': 'text/html',
   'application/xhtml+xml': 'text/html',
+  'application/pdf': 'application/pdf',
 };
 
 export const documentInputSchema = z.object({
@@ -16,7 +17,7 @@ export const documentInputSchema = z.object({
   content: z.union([z.string(), z.instanceof(Blob)]),
   title: z.string().max(1000).default(''),
   source: z.string().max(4000).default(''),
-  /** text/plain, text/markdown or text/html; guessed from a File's name or type when left out. */
+  /** text/plain, text/markdown, text/html or application/pdf; guessed from a File's name or type when left out. */
   mimeType: z.string().optional(),
   tags: z.array(z.string().max(200)).max(100).default([]),
   /** ms since epoch, for date filters; defaults to the time of ingest. */
@@ -40,11 +41,12 @@ export function resolveMimeType(
   if (!type || type === 'application/octet-stream') {
     if (/\.(md|markdown)$/.test(name)) return 'text/markdown';
     if (/\.html?$/.test(name)) return 'text/html';
+    if (/\.pdf$/.test(name)) return 'application/pdf';
     if (/\.(txt|text)$/.test(name) || !type) return 'text/plain';
   }
   throw new HearthError(
     RagErrorCode.unsupportedType,
-    `Documents of type "${type || name}" cannot be added yet (PDF included). Add plain text, Markdown or HTML.`,
+    `Documents of type "${type || name}" cannot be added. Add plain text, Markdown, HTML or PDF.`,
   );
 }
 

@@ -12,7 +12,7 @@ export interface CollectionRecord {
   createdAt: number;
 }
 
-export type SupportedMimeType = 'text/plain' | 'text/markdown' | 'text/html';
+export type SupportedMimeType = 'text/plain' | 'text/markdown' | 'text/html' | 'application/pdf';
 
 /**
  * A document is visible to search only through its committed `revision`. Ingest writes the rows of
@@ -41,6 +41,12 @@ export interface DocumentRecord {
   chunkCount: number;
   /** The model of this document's committed vectors (differs from the collection's during re-embedding). */
   model: EmbeddingModelRef;
+  /**
+   * PDFs only: where each page starts in the extracted text (pageStarts[0] is page 1), so a viewer
+   * can turn a chunk's offsets into offsets on its page. Absent for other documents and for
+   * documents stored before PDFs were read.
+   */
+  pageStarts?: number[];
 }
 
 export interface ChunkRecord {
@@ -48,11 +54,14 @@ export interface ChunkRecord {
   revision: number;
   seq: number;
   text: string;
-  /** Character offsets into the document's text (for HTML: into the text Hearth extracted from it). */
+  /** Character offsets into the document's text (for HTML and PDF: into the text Hearth extracted from it). */
   start: number;
   end: number;
   headingPath: string[];
   tokenCount: number;
+  /** PDFs only: the pages (1-based) of the chunk's first and last character; absent for other documents. */
+  page?: number;
+  pageEnd?: number;
 }
 
 /** The vectors of up to BLOCK_SIZE consecutive chunks of one document, packed in one buffer. */

@@ -36,6 +36,7 @@ export async function exportCollection(
       metadata,
       createdAt,
       chunkCount,
+      pageStarts,
     } = document;
     parts.push(
       JSON.stringify({
@@ -52,6 +53,7 @@ export async function exportCollection(
           metadata,
           createdAt,
           chunkCount,
+          pageStarts,
         },
       }) + '\n',
     );
@@ -64,13 +66,15 @@ export async function exportCollection(
     for (const block of blocks) {
       const blockChunks = chunks
         .filter((chunk) => chunk.seq >= block.firstSeq && chunk.seq < block.firstSeq + block.count)
-        .map(({ seq, text, start, end, headingPath, tokenCount }) => ({
+        .map(({ seq, text, start, end, headingPath, tokenCount, page, pageEnd }) => ({
           seq,
           text,
           start,
           end,
           headingPath,
           tokenCount,
+          page,
+          pageEnd,
         }));
       parts.push(
         JSON.stringify({

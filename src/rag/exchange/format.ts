@@ -26,7 +26,7 @@ export const documentLine = z.object({
     id: z.string(),
     title: z.string(),
     source: z.string(),
-    mimeType: z.enum(['text/plain', 'text/markdown', 'text/html']),
+    mimeType: z.enum(['text/plain', 'text/markdown', 'text/html', 'application/pdf']),
     contentHash: z.string(),
     byteLength: z.number(),
     tags: z.array(z.string()),
@@ -34,6 +34,8 @@ export const documentLine = z.object({
     metadata: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
     createdAt: z.number(),
     chunkCount: z.number().int(),
+    // Optional, so exports written before PDFs were read still import.
+    pageStarts: z.array(z.number().int().nonnegative()).optional(),
   }),
 });
 
@@ -52,6 +54,8 @@ export const blockLine = z.object({
       end: z.number(),
       headingPath: z.array(z.string()),
       tokenCount: z.number(),
+      page: z.number().int().positive().optional(),
+      pageEnd: z.number().int().positive().optional(),
     }),
   ),
 });

@@ -8,13 +8,16 @@ import type { CollectionRecord, DocumentRecord, IngestJobInput, IngestResult } f
 import { BlockSplitter, type TextBlock } from './blocks.ts';
 import { chunkBlocks, type Chunk } from './chunker.ts';
 import { HtmlTextExtractor } from './html-text.ts';
-import { decodeText, inspectContent } from './inspect.ts';
+import { decodeText, inspectBinary, inspectContent } from './inspect.ts';
+import { PageMap, pdfBlocks } from './pdf/index.ts';
 
 export interface IngestSettings {
   maxDocumentBytes: number;
   chunkTokens: number;
   overlapTokens: number;
   embedBatch: number;
+  /** Pages read from one PDF at most (DEFAULT_MAX_PDF_PAGES when left out); longer ones are refused. */
+  maxPdfPages?: number;
 }
 
 export interface IngestContext {
@@ -39,7 +42,9 @@ export async function ingestDocument(
   const { signal, onProgress } = options;
   const collection = await db.get('collections', input.collectionId);
   if (!collection) throw notFound('collection', input.collectionId);
-  const inspected = await inspectContent(input.content, { maxBytes: settings.maxDocumentBytes, signal });
+  const pdf = input.mimeType === 'application/pdf';
+  const inspect = pdf ? inspectBinary : inspectContent;
+  const inspected = await inspect(input.content, { maxBytes: settings.maxDocumentBytes, signal });
 
   const duplicate = await findDuplicate(db, collection.id, inspected.contentHash);
   if (duplicate) return { documentId: duplicate.id, deduplicated: true, chunkCount: duplicate.chunkCount };
@@ -70,26 +75,48 @@ export async function ingestDocument(
 
   try {
     const extractor = input.mimeType === 'text/html' ? new HtmlTextExtractor() : null;
-    const chunks = chunkBlocks(blocksOf(input, extractor, signal), {
+    const pages = pdf ? new PageMap() : null;
+    const blocks = pages
+      ? pdfBlocks(input.content, pages, {
+          maxPages: settings.maxPdfPages,
+          signal,
+          onProgress,
+          file: input.title,
+        })
+      : blocksOf(input, extractor, signal);
+    const chunks = chunkBlocks(blocks, {
       maxTokens: Math.min(settings.chunkTokens, (await embedder.info()).maxTokens),
       overlapTokens: settings.overlapTokens,
       countTokens: (texts) => embedder.countTokens(texts),
       signal,
     });
     let block = 0;
-    let pending: Chunk[] = [];
+    let pending: (Chunk & { page?: number; pageEnd?: number })[] = [];
     let chunkCount = 0;
     const flush = async () => {
       const vectors = await embedAll(embedder, pending, collection, settings.embedBatch, signal);
       await writeBlock(db, base, revision, block++, pending, vectors, collection.model.dimensions);
       chunkCount += pending.length;
-      // Characters read against bytes in all: exact for ASCII, an estimate otherwise.
-      const loaded = Math.min(pending[pending.length - 1]!.end, inspected.byteLength);
+      const last = pending[pending.length - 1]!;
       pending = [];
+      if (pages) {
+        onProgress?.({
+          phase: 'embedding',
+          file: input.title,
+          loaded: last.pageEnd!,
+          total: pages.pageCount,
+        });
+        return;
+      }
+      // Characters read against bytes in all: exact for ASCII, an estimate otherwise.
+      const loaded = Math.min(last.end, inspected.byteLength);
       onProgress?.({ phase: 'embedding', file: input.title, loaded, total: inspected.byteLength });
     };
     for await (const chunk of chunks) {
-      pending.push(chunk);
+      // A chunk may run over a page break; a citation names the page it starts on and where it ends.
+      pending.push(
+        pages ? { ...chunk, page: pages.pageAt(chunk.start), pageEnd: pages.pageAt(chunk.end - 1) } : chunk,
+      );
       if (pending.length >= BLOCK_SIZE) await flush();
     }
     if (pending.length > 0) await flush();
@@ -105,6 +132,8 @@ export async function ingestDocument(
       date: input.date ?? base.date,
       metadata: input.metadata,
       model: collection.model,
+      // Set for every revision, so a PDF replaced by a text file does not keep its page map.
+      pageStarts: pages?.starts,
     });
     onProgress?.({ phase: 'done', file: input.title, loaded: chunkCount, total: chunkCount });
     return { documentId, deduplicated: false, chunkCount };

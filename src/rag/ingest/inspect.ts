@@ -21,13 +21,7 @@ export async function inspectContent(
   content: Blob,
   options: { maxBytes: number; signal?: AbortSignal },
 ): Promise<InspectedContent> {
-  if (content.size > options.maxBytes) {
-    throw new HearthError(
-      RagErrorCode.tooLarge,
-      `This document is ${formatMb(content.size)}; the limit is ${formatMb(options.maxBytes)}. Split it into smaller files or raise the limit (maxDocumentBytes).`,
-      { details: { byteLength: content.size, maxBytes: options.maxBytes } },
-    );
-  }
+  checkSize(content, options.maxBytes);
   const hash = sha256.create();
   const decoder = new TextDecoder('utf-8', { fatal: true });
   let chars = 0;
@@ -52,13 +46,51 @@ export async function inspectContent(
     reader.releaseLock();
   }
   if (controls > chars * MAX_CONTROL_SHARE) throw binaryError();
-  if (!hasText) {
+  if (!hasText) throw emptyError();
+  return { byteLength: content.size, contentHash: bytesToHex(hash.digest()) };
+}
+
+/** Refuses content over the size cap before any of it is read. */
+export function checkSize(content: Blob, maxBytes: number): void {
+  if (content.size > maxBytes) {
     throw new HearthError(
-      RagErrorCode.emptyDocument,
-      'This document has no text to index. Check that the right file was chosen.',
+      RagErrorCode.tooLarge,
+      `This document is ${formatMb(content.size)}; the limit is ${formatMb(maxBytes)}. Split it into smaller files or raise the limit (maxDocumentBytes).`,
+      { details: { byteLength: content.size, maxBytes } },
     );
   }
+}
+
+/**
+ * The first pass over a binary document (a PDF): the size cap and the hash. Whether it holds text
+ * is only known once it is parsed.
+ */
+export async function inspectBinary(
+  content: Blob,
+  options: { maxBytes: number; signal?: AbortSignal },
+): Promise<InspectedContent> {
+  checkSize(content, options.maxBytes);
+  if (content.size === 0) throw emptyError();
+  const hash = sha256.create();
+  const reader = content.stream().getReader();
+  try {
+    while (true) {
+      throwIfAborted(options.signal);
+      const { done, value } = await reader.read();
+      if (done) break;
+      hash.update(value);
+    }
+  } finally {
+    reader.releaseLock();
+  }
   return { byteLength: content.size, contentHash: bytesToHex(hash.digest()) };
+}
+
+function emptyError(): HearthError {
+  return new HearthError(
+    RagErrorCode.emptyDocument,
+    'This document has no text to index. Check that the right file was chosen.',
+  );
 }
 
 function decodeOrThrow(decoder: TextDecoder, bytes: Uint8Array | undefined): string {

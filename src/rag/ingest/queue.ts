@@ -24,6 +24,10 @@ const PERMANENT = new Set<string>([
   RagErrorCode.invalidUtf8,
   RagErrorCode.notFound,
   RagErrorCode.modelMismatch,
+  RagErrorCode.pdfNoText,
+  RagErrorCode.pdfEncrypted,
+  RagErrorCode.pdfMalformed,
+  RagErrorCode.pdfTooManyPages,
   'INVALID_INPUT',
 ]);
 

@@ -33,6 +33,9 @@ export interface SearchResult {
   start: number;
   end: number;
   headingPath: string[];
+  /** PDFs only: the pages (1-based) the chunk starts and ends on. */
+  page?: number;
+  pageEnd?: number;
   tags: string[];
   /** The fused score in hybrid mode, else the dense (cosine) or BM25 score. */
   score: number;

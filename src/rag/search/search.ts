@@ -108,6 +108,7 @@ export async function hydrate(
         start: chunk.start,
         end: chunk.end,
         headingPath: chunk.headingPath,
+        ...(chunk.page !== undefined && { page: chunk.page, pageEnd: chunk.pageEnd ?? chunk.page }),
         tags: record.tags,
         score: hit.score,
         denseRank: hit.denseRank,

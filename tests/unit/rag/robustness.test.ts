@@ -48,7 +48,7 @@ const longText = Array.from(
 ).join('\n\n');
 
 describe('bad input leaves the store consistent', () => {
-  it('refuses empty, whitespace-only, binary, invalid UTF-8 and unsupported documents with clear codes', async () => {
+  it('refuses empty, whitespace-only, binary, invalid UTF-8, broken PDF and unsupported documents with clear codes', async () => {
     const rag = newService();
     const { id } = await rag.createCollection({ name: 'c' });
     const cases: [unknown, string][] = [
@@ -62,7 +62,8 @@ describe('bad input leaves the store consistent', () => {
         new Blob([new Uint8Array([0x48, 0x69, 0xc3, 0x28, 0x20, 0xff, 0xfe])], { type: 'text/plain' }),
         'RAG_INVALID_UTF8',
       ],
-      [new Blob(['%PDF-1.7'], { type: 'application/pdf' }), 'RAG_UNSUPPORTED_TYPE'],
+      [new Blob(['%PDF-1.7'], { type: 'application/pdf' }), 'RAG_PDF_MALFORMED'],
+      [new Blob([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], { type: 'image/png' }), 'RAG_UNSUPPORTED_TYPE'],
     ];
     for (const [content, code] of cases) {
       const error = await errorOf(rag.ingest({ collectionId: id, content: content as string }));

@@ -1,0 +1,1 @@
+export { DEFAULT_MAX_PDF_PAGES, PageMap, pdfBlocks, type PdfBlocksOptions } from './pdf-blocks.ts';
