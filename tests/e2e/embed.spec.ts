@@ -75,6 +75,7 @@ for (const pooling of ['mean', 'cls'] as const) {
         texts.map((e) => e.text),
       ),
     );
+    // 1e-4: float32 ORT vs float32 PyTorch on unit vectors, valid on any x86-64 CPU: see tests/unit/embed/parity.test.ts.
     texts.forEach((entry, i) =>
       expect(maxAbsDiff(vectors[i]!, entry[pooling]), entry.text).toBeLessThan(1e-4),
     );
@@ -94,6 +95,7 @@ test('WebGPU (SwiftShader) in the worker matches PyTorch within 2e-2 with the sa
       texts.map((e) => e.text),
     ),
   );
+  // WebGPU on SwiftShader: an empirical bound, not a rounding one (see tests/e2e/llm.spec.ts).
   texts.forEach((entry, i) => expect(maxAbsDiff(vectors[i]!, entry.mean), entry.text).toBeLessThan(2e-2));
   expect(nearest(vectors)).toEqual(nearest(texts.map((e) => e.mean)));
 });

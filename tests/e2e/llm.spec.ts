@@ -28,6 +28,7 @@ for (const dtype of ['fp32', 'q4'] as const) {
     expect(result.device).toBe('wasm');
     // The append-only KV cache (graph rewritten at load) is what WASM runs.
     expect(result.kvCache).toBe('append');
+    // 1e-4: float32 ORT vs float32 PyTorch on the tiny decoder, valid on any x86-64 CPU: see tests/unit/llm/ort-parity.test.ts.
     for (const diff of result.maxDiffs) expect(diff).toBeLessThan(1e-4);
     expect(result.argmaxMismatches).toEqual([]);
   });
@@ -36,6 +37,9 @@ for (const dtype of ['fp32', 'q4'] as const) {
     const result = await page.evaluate((d) => harness.parity('webgpu', d), dtype);
     expect(result.device).toBe('webgpu');
     expect(result.kvCache).toBe('fed-back');
+    // Not derived from float32 rounding: WGSL allows exp, division and inverseSqrt several ULP of error, and the
+    // gap measured on SwiftShader is ~1e-2 (the architecture notes), so 2e-2 is an empirical bound; the argmax
+    // check carries the weight. SwiftShader runs on the CPU, but through its own JIT, not OpenBLAS or ORT's WASM.
     for (const diff of result.maxDiffs) expect(diff).toBeLessThan(2e-2);
     expect(result.argmaxMismatches).toEqual([]);
   });

@@ -1,4 +1,5 @@
-"""Writes the PEFT adapter folder both backends produce: adapter_config.json + adapter_model.safetensors (F32).
+"""Writes the PEFT adapter folder both backends produce: adapter_config.json + adapter_model.safetensors (F32;
+F64 after a --dtype float64 precision check, whose point is to compare weights beyond float32).
 
 The config holds PEFT's LoraConfig keys (so `PeftModel.from_pretrained` loads it) and nothing PEFT would reject.
 """
@@ -38,10 +39,11 @@ def adapter_config(base_model: str, r: int, alpha: float, dropout: float, target
 
 
 def write_adapter(out_dir: str, tensors: dict[str, torch.Tensor], config: dict) -> None:
-    """Names sorted, every tensor F32, config written last so a reader never sees a config without weights."""
+    """Names sorted, every tensor F32 (or F64), config written last so a reader never sees a config without
+    weights."""
     os.makedirs(out_dir, exist_ok=True)
-    save_file({k: v.float() for k, v in tensors.items()}, os.path.join(out_dir, ADAPTER_WEIGHTS),
-              metadata={"format": "pt"})
+    stored = {k: v if v.dtype == torch.float64 else v.float() for k, v in tensors.items()}
+    save_file(stored, os.path.join(out_dir, ADAPTER_WEIGHTS), metadata={"format": "pt"})
     tmp = os.path.join(out_dir, ADAPTER_CONFIG + ".tmp")
     with open(tmp, "w", encoding="utf-8") as f:
         json.dump(config, f, indent=2, sort_keys=True)

@@ -38,6 +38,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                     help="auto: transformers+peft when importable, else the built-in path")
     ap.add_argument("--max-seq-len", type=int, help="truncate examples (default: the model's max_position_embeddings)")
     ap.add_argument("--no-checkpoints", action="store_true", help="skip the per-epoch checkpoints")
+    ap.add_argument("--dtype", choices=("float32", "float64"), default="float32",
+                    help="float64: a precision check (slower; the adapter is then written as F64)")
     ap.add_argument("--reference-steps", type=int, default=4, help="greedy steps saved in reference_logits.json")
     return ap.parse_args(argv)
 
@@ -70,7 +72,7 @@ def pick_backend(choice: str):
 def run(a: argparse.Namespace) -> None:
     import torch
 
-    from . import distributed, lora
+    from . import distributed, grad_probe, lora
     from .adapter_files import adapter_config, write_adapter
     from .dataset import load_examples
     from .loop import Hyper, train
@@ -94,7 +96,8 @@ def run(a: argparse.Namespace) -> None:
     targets = lora.resolve_targets([t.strip() for t in a.target_modules.split(",") if t.strip()])
     alpha = int(a.lora_alpha) if float(a.lora_alpha).is_integer() else a.lora_alpha
     tok = Tokenizer(a.base_model_dir)
-    backend = backend_cls(a.base_model_dir, targets, a.lora_r, alpha, a.lora_dropout, a.seed, d.device)
+    dtype = torch.float64 if a.dtype == "float64" else torch.float32
+    backend = backend_cls(a.base_model_dir, targets, a.lora_r, alpha, a.lora_dropout, a.seed, d.device, dtype)
     max_len = a.max_seq_len or backend.model.config.max_position_embeddings
     examples = load_examples(a.train_file, tok, max_len)
     valid = load_examples(a.validation_file, tok, max_len) if a.validation_file else None
@@ -104,8 +107,12 @@ def run(a: argparse.Namespace) -> None:
     log(f"backend {backend.name}, device {d.device}, world {d.world}, {len(examples)} examples, "
         f"{sum(p.numel() for p in backend.trainable_parameters())} trainable parameters")
     h = Hyper(a.n_epochs, a.batch_size, a.learning_rate, a.seed, checkpoints=not a.no_checkpoints)
-    metrics = train(backend, examples, valid, h, pad_id, a.output_dir, config, d)
-    if d.main:
+    probe_path = grad_probe.path_from_env()
+    probe = grad_probe.GradientProbe(probe_path, backend, a.seed) if probe_path else None
+    metrics = train(backend, examples, valid, h, pad_id, a.output_dir, config, d, probe)
+    if probe is not None:
+        emit("probe", file=os.path.abspath(probe_path))
+    elif d.main:
         write_adapter(a.output_dir, backend.lora_tensors(), config)
         write_reference(backend, tok, a.output_dir, base_id, d.device, a.reference_steps)
         metrics.update({"backend": backend.name, "device": str(d.device), "world_size": d.world,

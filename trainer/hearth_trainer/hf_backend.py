@@ -21,15 +21,15 @@ class HFBackend:
     name = "peft"
 
     def __init__(self, model_dir: str, targets: list[str], r: int, alpha: float, dropout: float, seed: int,
-                 device: torch.device):
+                 device: torch.device, dtype: torch.dtype = torch.float32):
         from peft import LoraConfig, get_peft_model
         from transformers import AutoModelForCausalLM
 
         kwargs = {"attn_implementation": "eager"}  # plain softmax attention: the same arithmetic as ours
         try:
-            base = AutoModelForCausalLM.from_pretrained(model_dir, dtype=torch.float32, **kwargs)
+            base = AutoModelForCausalLM.from_pretrained(model_dir, dtype=dtype, **kwargs)
         except TypeError:  # transformers < 4.56 names it torch_dtype
-            base = AutoModelForCausalLM.from_pretrained(model_dir, torch_dtype=torch.float32, **kwargs)
+            base = AutoModelForCausalLM.from_pretrained(model_dir, torch_dtype=dtype, **kwargs)
         config = LoraConfig(r=r, lora_alpha=alpha, lora_dropout=dropout, target_modules=targets, bias="none",
                             task_type="CAUSAL_LM")
         self.model = get_peft_model(base, config)
@@ -44,7 +44,7 @@ class HFBackend:
         self.model.to(device)
 
     def forward(self, module, input_ids, attention_mask):
-        return module(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits.float()
+        return module(input_ids=input_ids, attention_mask=attention_mask, use_cache=False).logits.to(torch.promote_types(dtype_of(module), torch.float32))
 
     def trainable_parameters(self) -> list[torch.nn.Parameter]:
         return [p for _, p in sorted((n, p) for n, p in self.model.named_parameters() if p.requires_grad)]
@@ -53,9 +53,13 @@ class HFBackend:
         from peft import get_peft_model_state_dict
 
         sd = get_peft_model_state_dict(self.model)
-        return {k: v.detach().float().cpu() for k, v in sd.items()}
+        return {k: v.detach().cpu() for k, v in sd.items()}
 
     @contextmanager
     def adapter_disabled(self):
         with self.model.disable_adapter():
             yield
+
+
+def dtype_of(module) -> torch.dtype:
+    return next(module.parameters()).dtype

@@ -73,8 +73,14 @@ class RMSNorm(nn.Module):
         self.eps = eps
 
     def forward(self, x):  # x: [B, S, H]
-        var = x.float().pow(2).mean(-1, keepdim=True)
-        return self.weight * (x.float() * torch.rsqrt(var + self.eps)).to(x.dtype)
+        xf = at_least_fp32(x)
+        var = xf.pow(2).mean(-1, keepdim=True)
+        return self.weight * (xf * torch.rsqrt(var + self.eps)).to(x.dtype)
+
+
+def at_least_fp32(x: torch.Tensor) -> torch.Tensor:
+    """Half-precision activations are normalised in float32; float64 ones (the precision check) stay float64."""
+    return x.to(torch.promote_types(x.dtype, torch.float32))
 
 
 def inv_frequencies(c: LlamaConfig) -> torch.Tensor:
@@ -124,7 +130,7 @@ class Attention(nn.Module):
         rep = self.nh // self.kvh
         qg = q.reshape(B, self.kvh, rep, S, self.hd)  # [B, kvh, rep, S, hd]: head h uses kv head h // rep
         scores = torch.matmul(qg, k[:, :, None].transpose(-1, -2)) / math.sqrt(self.hd)  # [B, kvh, rep, S, S]
-        probs = torch.softmax(scores.float() + bias, dim=-1).to(q.dtype)
+        probs = torch.softmax(at_least_fp32(scores) + bias, dim=-1).to(q.dtype)
         out = torch.matmul(probs, v[:, :, None])  # [B, kvh, rep, S, hd]
         out = out.reshape(B, self.nh, S, self.hd).transpose(1, 2).reshape(B, S, self.nh * self.hd)
         return self.o_proj(out)
@@ -173,18 +179,20 @@ class LlamaForCausalLM(nn.Module):
         self.register_buffer("inv_freq", inv_frequencies(c), persistent=False)
 
     def forward(self, input_ids, attention_mask=None):
-        """input_ids, attention_mask: [B, S] (mask 1 = real token, right padding) -> logits [B, S, V] (float32)."""
+        """input_ids, attention_mask: [B, S] (mask 1 = real token, right padding) -> logits [B, S, V] (float32, or
+        float64 for a float64 model)."""
         B, S = input_ids.shape
         x = self.model.embed_tokens(input_ids)  # [B, S, H]
         cos, sin = rope_cos_sin(S, self.inv_freq)
         cos, sin = cos.to(x.dtype), sin.to(x.dtype)
         causal = torch.ones(S, S, dtype=torch.bool, device=input_ids.device).tril()  # [S, S]
         keep = causal[None] if attention_mask is None else causal[None] & (attention_mask[:, None, :] > 0)
-        bias = torch.zeros(keep.shape, device=x.device).masked_fill(~keep, torch.finfo(torch.float32).min)
+        bias = torch.zeros(keep.shape, dtype=at_least_fp32(x).dtype, device=x.device).masked_fill(
+            ~keep, torch.finfo(torch.float32).min)
         bias = bias[:, None, None]  # [B|1, 1, 1, S, S]
         for layer in self.model.layers:
             x = layer(x, cos, sin, bias)
-        return self.lm_head(self.model.norm(x)).float()  # [B, S, V]
+        return at_least_fp32(self.lm_head(self.model.norm(x)))  # [B, S, V]
 
 
 def load_llama(model_dir: str, dtype: torch.dtype = torch.float32) -> LlamaForCausalLM:

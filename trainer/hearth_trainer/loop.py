@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import torch
 import torch.nn.functional as F
 
+from . import faults
 from .adapter_files import write_adapter
 from .dataset import IGNORE, Example
 from .distributed import Dist
@@ -68,11 +69,14 @@ def evaluate(backend, module, examples: list[Example], batch_size: int, pad_id: 
 
 
 def train(backend, examples: list[Example], valid: list[Example] | None, h: Hyper, pad_id: int, out_dir: str,
-          config: dict, d: Dist) -> dict:
+          config: dict, d: Dist, probe=None) -> dict:
+    """-> metrics; with a GradientProbe (a test hook), stops after the first backward pass instead."""
+    fault = faults.active()
     module = backend.model
     if d.world > 1:
         module = torch.nn.parallel.DistributedDataParallel(
             module, device_ids=[d.device.index] if d.device.type == "cuda" else None)
+        faults.install(module, fault)
     params = backend.trainable_parameters()
     opt = torch.optim.AdamW(params, lr=h.learning_rate, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0)
     steps_per_epoch = math.ceil(len(examples) / h.batch_size)
@@ -87,13 +91,17 @@ def train(backend, examples: list[Example], valid: list[Example] | None, h: Hype
         perm = torch.randperm(len(examples), generator=order).tolist()
         for b in range(steps_per_epoch):
             batch = [examples[i] for i in perm[b * h.batch_size : (b + 1) * h.batch_size]]
-            mine = batch[d.rank :: d.world]
+            mine = batch[faults.shard_rank(d.rank, fault) :: d.world]
             n_global = trained_targets(batch)
             # A rank with no example this step (last batch smaller than the world) still runs a forward
             # and backward with weight 0, so DDP's gradient all-reduce has every rank.
             ids, mask, labels = pad_batch(mine or batch[:1], pad_id, d.device)
             loss_sum = summed_loss(backend.forward(module, ids, mask), labels) * (1.0 if mine else 0.0)
             (loss_sum * d.world / max(n_global, 1)).backward()
+            if probe is not None:
+                probe.write(ids, mask, labels, (1.0 if mine else 0.0) * d.world / max(n_global, 1), d.world,
+                            d.device)
+                return {"probe": probe.path}
             torch.nn.utils.clip_grad_norm_(params, h.max_grad_norm)
             opt.step()
             sched.step()

@@ -50,7 +50,7 @@ def inject(model: nn.Module, targets: list[str], r: int, alpha: float, dropout: 
     for name, module in list(model.named_modules()):
         if isinstance(module, nn.Linear) and name != "lm_head" and matches(name, targets):
             parent_name, _, child = name.rpartition(".")
-            lora = LoRALinear(module, r, alpha, dropout).to(module.weight.device)
+            lora = LoRALinear(module, r, alpha, dropout).to(device=module.weight.device, dtype=module.weight.dtype)
             setattr(model.get_submodule(parent_name), child, lora)
             found[name] = lora
     return found
@@ -76,6 +76,6 @@ def set_enabled(loras: dict[str, LoRALinear], enabled: bool) -> None:
 def peft_state_dict(loras: dict[str, LoRALinear]) -> dict[str, torch.Tensor]:
     out = {}
     for name, lora in loras.items():
-        out[f"base_model.model.{name}.lora_A.weight"] = lora.lora_A.weight.detach().float().cpu()
-        out[f"base_model.model.{name}.lora_B.weight"] = lora.lora_B.weight.detach().float().cpu()
+        out[f"base_model.model.{name}.lora_A.weight"] = lora.lora_A.weight.detach().cpu()
+        out[f"base_model.model.{name}.lora_B.weight"] = lora.lora_B.weight.detach().cpu()
     return out

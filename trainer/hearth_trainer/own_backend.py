@@ -11,8 +11,8 @@ class OwnBackend:
     name = "builtin"
 
     def __init__(self, model_dir: str, targets: list[str], r: int, alpha: float, dropout: float, seed: int,
-                 device: torch.device):
-        self.model = load_llama(model_dir)
+                 device: torch.device, dtype: torch.dtype = torch.float32):
+        self.model = load_llama(model_dir, dtype)
         self.loras = lora.inject(self.model, targets, r, alpha, dropout)
         if not self.loras:
             from .events import TrainerError
@@ -22,7 +22,7 @@ class OwnBackend:
         self.model.to(device)
 
     def forward(self, module, input_ids, attention_mask):
-        return module(input_ids, attention_mask)  # [B, S, V] float32
+        return module(input_ids, attention_mask)  # [B, S, V] float32 (float64 for a float64 model)
 
     def trainable_parameters(self) -> list[torch.nn.Parameter]:
         return [p for _, p in sorted((n, p) for n, p in self.model.named_parameters() if p.requires_grad)]

@@ -49,6 +49,7 @@ describe('LoRA adapters on the ORT engine (WASM), one session, per request', () 
       const expected = prompt.adapter
         ? reference.adapters[prompt.adapter]!.logits[index]!
         : reference.base[index]!;
+      // 1e-4: float32 ORT vs float32 PyTorch on the tiny decoder, valid on any x86-64 CPU: see tests/unit/llm/ort-parity.test.ts.
       expect(maxAbsDiff(logits, expected), `turn ${index} (${prompt.adapter ?? 'base'})`).toBeLessThan(1e-4);
       // Each turn switches adapter, so the cached KV of the previous turn (another adapter) must not be used.
       expect(prefilled, `turn ${index} prefilled`).toBe(prompt.ids.length);

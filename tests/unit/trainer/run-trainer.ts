@@ -3,6 +3,7 @@
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import path from 'node:path';
 
 export const ROOT = path.resolve(import.meta.dirname, '../../..');
@@ -14,7 +15,8 @@ export type TrainerEvent =
   | { type: 'progress'; step: number; total_steps: number; epoch: number; loss: number; tokens_per_s: number }
   | { type: 'checkpoint'; step: number; dir: string; valid_loss?: number }
   | { type: 'done'; adapter_dir: string; metrics: Record<string, number | string> }
-  | { type: 'error'; code: string; message: string };
+  | { type: 'error'; code: string; message: string }
+  | { type: 'probe'; file: string };
 
 export interface RunResult {
   code: number | null;
@@ -89,6 +91,38 @@ export function train(o: TrainOptions): Promise<RunResult> {
       ...(o.extra ?? []),
     ],
     { HEARTH_TRAINER_BACKEND: 'builtin', ...o.env },
+  );
+}
+
+/** A TCP port the OS reports free now, for the ranks' rendezvous (torchrun's MASTER_PORT). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** `world` trainer processes with the environment torchrun gives each (gloo on the CPU), all into `o.out`. */
+export async function trainRanks(world: number, o: TrainOptions): Promise<RunResult[]> {
+  const port = String(await freePort());
+  return Promise.all(
+    Array.from({ length: world }, (_, rank) =>
+      train({
+        ...o,
+        env: {
+          ...o.env,
+          WORLD_SIZE: String(world),
+          RANK: String(rank),
+          LOCAL_RANK: String(rank),
+          MASTER_ADDR: '127.0.0.1',
+          MASTER_PORT: port,
+        },
+      }),
+    ),
   );
 }
 
