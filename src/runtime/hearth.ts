@@ -86,12 +86,17 @@ export function createHearth(config: HearthConfig = {}): Hearth {
   const loadChat = (options: LlmLoadOptions, onProgress = progressOf('chat'), signal?: AbortSignal) => {
     const engine = startLlm();
     const loading = engine.api.load(options, { onProgress, signal });
-    const ready = loading.then(() => engine.api);
-    llmReady = ready.catch((error: unknown) => {
-      if (llmReady === guarded) llmReady = undefined;
-      throw error;
-    });
-    const guarded = llmReady;
+    const ready: Promise<LlmRemote> = loading.then(
+      () => engine.api,
+      (error: unknown) => {
+        // Forgotten, so the next call loads again (unless a newer load took its place meanwhile).
+        if (llmReady === ready) llmReady = undefined;
+        throw error;
+      },
+    );
+    // Whoever asked sees the failure; the shared promise must not also report it as unhandled.
+    ready.catch(() => undefined);
+    llmReady = ready;
     return loading;
   };
   const chatEngine = async (): Promise<LlmRemote> => {

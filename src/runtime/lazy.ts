@@ -4,7 +4,7 @@
  */
 export interface Lazy<T> {
   get(): Promise<T>;
-  /** The started value, if a start has succeeded; undefined before. */
+  /** The started value, if a start has succeeded since the last reset; undefined before. */
   peek(): T | undefined;
   /** Forgets the value and hands it to `stop`; the next `get()` starts afresh. */
   reset(stop: (value: T) => void): void;
@@ -15,14 +15,20 @@ export function lazy<T>(start: () => Promise<T>): Lazy<T> {
   let value: T | undefined;
   return {
     get() {
-      pending ??= start().then(
-        (started) => (value = started),
+      if (pending) return pending;
+      const starting: Promise<T> = start().then(
+        (started) => {
+          // A start that was reset while under way is not this Lazy's value any more.
+          if (pending === starting) value = started;
+          return started;
+        },
         (error: unknown) => {
-          pending = undefined;
+          if (pending === starting) pending = undefined;
           throw error;
         },
       );
-      return pending;
+      pending = starting;
+      return starting;
     },
     peek: () => value,
     reset(stop) {
