@@ -43,6 +43,6 @@ export function createEngineLink(): ChatEngineLink {
   };
   return {
     open: async (options) => (await ready(options)).capabilities,
-    stream: async (request) => (await ready()).chat.chat.completions.create({ ...request, stream: true }),
+    stream: async (request) => (await ready()).chat.completions.create({ ...request, stream: true }),
   };
 }
