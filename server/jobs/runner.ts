@@ -3,9 +3,8 @@
  * All state lives in the database and the run folders, so `start()` after a restart simply picks up where the
  * last process stopped: it revalidates, resubmits what was never submitted, and reattaches to what was.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { HearthError, toHearthError } from '../../src/core/errors.ts';
+import { toHearthError } from '../../src/core/errors.ts';
+import { serverError } from '../errors.ts';
 import type { BlobStore } from '../artifacts/blob-store.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Executor, ExecutorState, TrainerRun } from '../executors/types.ts';
@@ -19,9 +18,9 @@ import type { JobError, JobRow, JobStore } from '../store/jobs.ts';
 import { FINAL_STATUSES } from '../store/jobs.ts';
 import { readNewLines } from './log-tail.ts';
 import { prepareAdapter } from './publish.ts';
+import { RunFolders } from './run-folder.ts';
 import { runOutcome } from './run-outcome.ts';
 import { recordForLine } from './trainer-events.ts';
-import { trainerArgs } from './trainer-protocol.ts';
 import { validateJobFiles } from './validate-files.ts';
 
 export interface RunnerServices {
@@ -47,36 +46,14 @@ export class JobRunner {
   /** Jobs submitted by another executor kind, already warned about. */
   private readonly foreign = new Set<string>();
 
-  constructor(private readonly s: RunnerServices) {}
+  private readonly folders: RunFolders;
 
-  runDir(jobId: string): string {
-    return path.join(this.s.config.dataDir, 'runs', jobId);
+  constructor(private readonly s: RunnerServices) {
+    this.folders = new RunFolders(s);
   }
 
-  trainerRun(job: JobRow): TrainerRun {
-    const runDir = this.runDir(job.id);
-    const trainFile = path.join(runDir, 'train.jsonl');
-    const validationFile = job.validation_file ? path.join(runDir, 'validation.jsonl') : null;
-    const argv = [
-      ...this.s.config.trainerCommand,
-      ...trainerArgs({
-        baseModelDir: this.s.catalog.get(job.model)?.dir ?? '',
-        trainFile,
-        validationFile,
-        outputDir: path.join(runDir, 'out'),
-        hyperparameters: job.hyperparameters,
-        learningRate: this.s.config.baseLearningRate * job.hyperparameters.learning_rate_multiplier,
-        seed: job.seed,
-        device: this.s.config.trainerDevice,
-      }),
-    ];
-    return {
-      jobId: job.id,
-      runDir,
-      argv,
-      stdoutPath: path.join(runDir, 'trainer.out'),
-      stderrPath: path.join(runDir, 'trainer.err'),
-    };
+  private trainerRun(job: JobRow): TrainerRun {
+    return this.folders.trainerRun(job);
   }
 
   start(): void {
@@ -160,8 +137,7 @@ export class JobRunner {
         this.fail(job.id, verdict.error);
         return;
       }
-      fs.mkdirSync(this.runDir(job.id), { recursive: true });
-      fs.writeFileSync(path.join(this.runDir(job.id), 'validation.json'), JSON.stringify(verdict.reports));
+      this.folders.writeValidation(job.id, verdict.reports);
       this.s.db.transaction(() => {
         if (this.s.jobs.get(job.id)?.status !== 'validating_files') return;
         this.s.jobs.update(job.id, { status: 'queued' });
@@ -178,25 +154,10 @@ export class JobRunner {
     }
   }
 
-  private linkInput(job: JobRow, fileId: string | null, target: string): void {
-    fs.rmSync(target, { force: true });
-    if (!fileId) return;
-    const file = this.s.files.get(job.project, fileId);
-    if (!file)
-      throw Object.assign(new Error(`The file ${fileId} was deleted before the job started.`), {
-        code: 'file_not_found',
-      });
-    fs.symlinkSync(this.s.blobs.pathOf(file.sha256), target);
-  }
-
   private async submit(job: JobRow): Promise<void> {
     const run = this.trainerRun(job);
     try {
-      fs.mkdirSync(run.runDir, { recursive: true });
-      fs.rmSync(path.join(run.runDir, 'out'), { recursive: true, force: true });
-      for (const file of [run.stdoutPath, run.stderrPath]) fs.rmSync(file, { force: true });
-      this.linkInput(job, job.training_file, path.join(run.runDir, 'train.jsonl'));
-      this.linkInput(job, job.validation_file, path.join(run.runDir, 'validation.jsonl'));
+      this.folders.prepare(job, run);
       const handle = await this.s.executor.submit(run);
       this.s.db.transaction(() => {
         this.s.jobs.update(job.id, { handle, log_offset: 0, executor: this.s.executor.kind });
@@ -213,11 +174,7 @@ export class JobRunner {
       await this.follow(this.s.jobs.require(job.id));
     } catch (error) {
       const hearth = toHearthError(error, 'executor_submit_failed');
-      this.fail(job.id, {
-        code: String((error as { code?: string }).code ?? hearth.code),
-        message: hearth.message,
-        param: null,
-      });
+      this.fail(job.id, { code: hearth.code, message: hearth.message, param: null });
     }
   }
 
@@ -304,7 +261,7 @@ export class JobRunner {
     }
     const { result } = outcome;
     try {
-      const adapter = await prepareAdapter(result.adapter_dir, path.join(run.runDir, 'out'), this.s.blobs);
+      const adapter = await prepareAdapter(result.adapter_dir, this.folders.outputDir(run), this.s.blobs);
       this.s.db.transaction(() => {
         const current = this.s.jobs.get(job.id);
         if (!current || FINAL_STATUSES.has(current.status)) return; // cancelled meanwhile: publish nothing
@@ -317,7 +274,7 @@ export class JobRunner {
           jobId: job.id,
         });
         const trained = Number(
-          result.metrics.trained_tokens ?? result.metrics.tokens ?? this.plannedTokens(job),
+          result.metrics.trained_tokens ?? result.metrics.tokens ?? this.folders.plannedTokens(job),
         );
         this.s.events.add(job.id, {
           message: `New adapter published: ${manifest.id}`,
@@ -332,19 +289,6 @@ export class JobRunner {
     } catch (error) {
       const hearth = toHearthError(error, 'publish_failed');
       this.fail(job.id, { code: hearth.code, message: hearth.message, param: null });
-    }
-  }
-
-  private plannedTokens(job: JobRow): number | null {
-    try {
-      const reports = JSON.parse(
-        fs.readFileSync(path.join(this.runDir(job.id), 'validation.json'), 'utf8'),
-      ) as {
-        training: { total_tokens: number };
-      };
-      return reports.training.total_tokens * job.hyperparameters.n_epochs;
-    } catch {
-      return null;
     }
   }
 
@@ -365,7 +309,7 @@ export class JobRunner {
     if (!job || FINAL_STATUSES.has(job.status)) return;
     // A handle means something only to the executor that issued it (a SLURM job id is not a PID).
     if (job.handle !== null && job.executor !== this.s.executor.kind)
-      throw new HearthError(
+      throw serverError(
         'job_on_other_executor',
         `The job runs on the ${job.executor} executor; cancel it from a server started with HEARTH_EXECUTOR=${job.executor}.`,
       );
