@@ -6,6 +6,7 @@ import { registerAuth } from './auth/hook.ts';
 import { HttpError, errorBody } from './http/errors.ts';
 import { toHttpError } from './http/error-reply.ts';
 import { registerIdempotency } from './http/idempotency.ts';
+import { registerJsonBody } from './http/json-body.ts';
 import { registerAdapterRoutes } from './routes/adapters.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -42,6 +43,7 @@ export async function buildApp(s: Services, options: { logger?: boolean } = {}):
     return payload;
   });
 
+  registerJsonBody(app);
   registerAuth(app, s.keys);
   registerIdempotency(app, s.db);
 

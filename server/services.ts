@@ -49,5 +49,10 @@ export function createServices(config: ServerConfig, executor: Executor = create
     catalog: new ModelCatalog(config.modelsDir),
     executor,
   };
+  const referenced = db.prepare<[string, string], { one: number }>(
+    'SELECT 1 AS one WHERE EXISTS (SELECT 1 FROM files WHERE sha256 = ?) OR EXISTS (SELECT 1 FROM adapter_files WHERE sha256 = ?)',
+  );
+  const orphans = base.blobs.reclaimOrphans((sha256) => referenced.get(sha256, sha256) !== undefined);
+  if (orphans) console.log(`hearth: removed ${orphans} stored file(s) that no record refers to`);
   return { ...base, runner: new JobRunner(base) };
 }

@@ -5,6 +5,7 @@
  */
 import { toHearthError } from '../../src/core/errors.ts';
 import { serverError } from '../errors.ts';
+import { isStorageFull } from '../http/error-reply.ts';
 import type { BlobStore } from '../artifacts/blob-store.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Executor, ExecutorState, TrainerRun } from '../executors/types.ts';
@@ -45,6 +46,9 @@ export class JobRunner {
   private readonly pendingReason = new Map<string, string>();
   /** Jobs submitted by another executor kind, already warned about. */
   private readonly foreign = new Set<string>();
+  /** When the disk filled up (null while writes succeed), and the ticks failed since. */
+  private diskFullSince: number | null = null;
+  private diskFullRetries = 0;
 
   private readonly folders: RunFolders;
 
@@ -84,12 +88,44 @@ export class JobRunner {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.ticking = this.tick()
-        .catch((error: unknown) => console.error('hearth: job runner tick failed', error))
+        .then(() => {
+          if (this.diskFullSince !== null)
+            console.log('hearth: the disk has space again; the job runner resumes its normal pace');
+          this.diskFullSince = null;
+        })
+        .catch((error: unknown) => this.tickFailed(error))
         .finally(() => {
           this.ticking = null;
-          this.schedule(this.s.config.pollIntervalMs);
+          this.schedule(this.nextDelay());
         });
     }, delay);
+  }
+
+  /**
+   * A full disk fails every write of every tick until someone frees space: say so once, keep the jobs as they
+   * are (their trainers keep running), and poll less often until a tick succeeds again.
+   */
+  private tickFailed(error: unknown): void {
+    if (!isStorageFull(error)) {
+      console.error('hearth: job runner tick failed', error);
+      return;
+    }
+    if (this.diskFullSince === null) {
+      this.diskFullSince = Date.now();
+      console.error(
+        `hearth: disk full (${(error as { code?: string }).code}): the job runner cannot record progress; jobs are kept as they are and it retries with a growing pause until there is space again`,
+      );
+    }
+    this.diskFullRetries++;
+  }
+
+  private nextDelay(): number {
+    const base = this.s.config.pollIntervalMs;
+    if (this.diskFullSince === null) {
+      this.diskFullRetries = 0;
+      return base;
+    }
+    return Math.min(base * 2 ** Math.min(this.diskFullRetries, 10), Math.max(base, 2000));
   }
 
   private async tick(): Promise<void> {
@@ -148,7 +184,10 @@ export class JobRunner {
       })();
       this.poke();
     } catch (error) {
-      this.fail(job.id, { code: 'validation_failed', message: toHearthError(error).message, param: null });
+      if (isStorageFull(error))
+        this.tickFailed(error); // left in validating_files: retried on a later tick
+      else
+        this.fail(job.id, { code: 'validation_failed', message: toHearthError(error).message, param: null });
     } finally {
       this.validating.delete(job.id);
     }
@@ -173,6 +212,7 @@ export class JobRunner {
       }
       await this.follow(this.s.jobs.require(job.id));
     } catch (error) {
+      if (isStorageFull(error)) throw error; // not the executor's fault: the job waits for space
       const hearth = toHearthError(error, 'executor_submit_failed');
       this.fail(job.id, { code: hearth.code, message: hearth.message, param: null });
     }
@@ -185,6 +225,7 @@ export class JobRunner {
     try {
       state = await this.s.executor.poll(job.handle!, run);
     } catch (error) {
+      if (isStorageFull(error)) throw error;
       console.error(`hearth: polling ${job.id} failed`, error);
       return;
     }
@@ -287,6 +328,7 @@ export class JobRunner {
         this.s.events.add(job.id, { message: 'The job has successfully completed' });
       })();
     } catch (error) {
+      if (isStorageFull(error)) throw error; // the trainer succeeded: settle it once there is space
       const hearth = toHearthError(error, 'publish_failed');
       this.fail(job.id, { code: hearth.code, message: hearth.message, param: null });
     }
