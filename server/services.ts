@@ -6,6 +6,7 @@ import { REPO_ROOT } from './config.ts';
 import { LocalExecutor } from './executors/local.ts';
 import { SlurmExecutor } from './executors/slurm.ts';
 import type { Executor } from './executors/types.ts';
+import { DatasetReports } from './datasets/report-cache.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { ModelCatalog } from './models/catalog.ts';
 import { AdapterStore } from './store/adapters.ts';
@@ -25,6 +26,7 @@ export interface Services {
   adapters: AdapterStore;
   blobs: BlobStore;
   catalog: ModelCatalog;
+  reports: DatasetReports;
   executor: Executor;
   runner: JobRunner;
 }
@@ -47,6 +49,7 @@ export function createServices(config: ServerConfig, executor: Executor = create
     adapters: new AdapterStore(db),
     blobs: new BlobStore(config.dataDir),
     catalog: new ModelCatalog(config.modelsDir),
+    reports: new DatasetReports(),
     executor,
   };
   const referenced = db.prepare<[string, string], { one: number }>(

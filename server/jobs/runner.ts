@@ -10,6 +10,7 @@ import type { BlobStore } from '../artifacts/blob-store.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Executor, ExecutorState, TrainerRun } from '../executors/types.ts';
 import type { ModelCatalog } from '../models/catalog.ts';
+import type { DatasetReports } from '../datasets/report-cache.ts';
 import type { AdapterStore } from '../store/adapters.ts';
 import type { Db } from '../store/db.ts';
 import { nowSeconds } from '../store/db.ts';
@@ -33,6 +34,7 @@ export interface RunnerServices {
   blobs: BlobStore;
   adapters: AdapterStore;
   catalog: ModelCatalog;
+  reports: DatasetReports;
   executor: Executor;
 }
 

@@ -4,7 +4,6 @@ import type { FastifyInstance } from 'fastify';
 import { HttpError, invalid, notFound } from '../http/errors.ts';
 import { isStorageFull } from '../http/error-reply.ts';
 import { listBody, parsePage } from '../http/pagination.ts';
-import { validateDataset } from '../datasets/validate.ts';
 import { fileObject } from '../store/files.ts';
 import type { StagedBlob } from '../artifacts/blob-store.ts';
 import { fingerprintOf } from '../http/idempotency.ts';
@@ -146,10 +145,12 @@ export function registerFileRoutes(app: FastifyInstance, s: Services): void {
       const modelId = request.query.model ?? s.catalog.list()[0]?.id;
       const model = modelId ? s.catalog.get(modelId) : undefined;
       if (!model) throw invalid(`Name a base model with ?model=; GET /v1/models lists them.`, 'model');
-      const report = await validateDataset(s.blobs.pathOf(row.sha256), {
-        maxTokens: model.maxTokens,
-        countTokens: s.catalog.tokenCounter(model.id),
-      });
+      const report = await s.reports.get(
+        row.sha256,
+        s.blobs.pathOf(row.sha256),
+        model,
+        s.catalog.tokenCounter(model.id),
+      );
       return { object: 'file.validation' as const, file_id: row.id, model: model.id, ...report };
     },
   );
