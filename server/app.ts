@@ -4,7 +4,9 @@ import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './auth/hook.ts';
 import { HttpError, errorBody } from './http/errors.ts';
+import { toHttpError } from './http/error-reply.ts';
 import { registerIdempotency } from './http/idempotency.ts';
+import { registerJsonBody } from './http/json-body.ts';
 import { registerAdapterRoutes } from './routes/adapters.ts';
 import { registerFileRoutes } from './routes/files.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
@@ -41,31 +43,24 @@ export async function buildApp(s: Services, options: { logger?: boolean } = {}):
     return payload;
   });
 
+  registerJsonBody(app);
   registerAuth(app, s.keys);
   registerIdempotency(app, s.db);
 
   app.setErrorHandler((error, request, reply) => {
-    let http: HttpError;
-    if (error instanceof HttpError) http = error;
-    else if (
-      typeof (error as { statusCode?: number }).statusCode === 'number' &&
-      (error as { statusCode: number }).statusCode < 500
-    ) {
-      const fastifyError = error as { statusCode: number; code?: string; message: string };
-      const code =
-        fastifyError.statusCode === 413
-          ? 'request_too_large'
-          : (fastifyError.code ?? 'invalid_request').toLowerCase();
-      http = new HttpError(fastifyError.statusCode, code, fastifyError.message);
-    } else {
+    let http = toHttpError(error);
+    if (http === null || http.status >= 500) {
       request.log.error(error);
-      console.error('hearth: internal error', error);
-      http = new HttpError(
-        500,
-        'internal_error',
-        'The server failed; the error is logged. Retry, and report it if it persists.',
+      console.error(
+        `hearth: ${http?.code ?? 'internal error'}`,
+        http?.status === 507 ? String(error) : error,
       );
     }
+    http ??= new HttpError(
+      500,
+      'internal_error',
+      'The server failed; the error is logged. Retry, and report it if it persists.',
+    );
     return reply.code(http.status).send(errorBody(http));
   });
   app.setNotFoundHandler((request, reply) => {

@@ -6,6 +6,7 @@ import { REPO_ROOT } from './config.ts';
 import { LocalExecutor } from './executors/local.ts';
 import { SlurmExecutor } from './executors/slurm.ts';
 import type { Executor } from './executors/types.ts';
+import { DatasetReports } from './datasets/report-cache.ts';
 import { JobRunner } from './jobs/runner.ts';
 import { ModelCatalog } from './models/catalog.ts';
 import { AdapterStore } from './store/adapters.ts';
@@ -25,6 +26,7 @@ export interface Services {
   adapters: AdapterStore;
   blobs: BlobStore;
   catalog: ModelCatalog;
+  reports: DatasetReports;
   executor: Executor;
   runner: JobRunner;
 }
@@ -47,7 +49,13 @@ export function createServices(config: ServerConfig, executor: Executor = create
     adapters: new AdapterStore(db),
     blobs: new BlobStore(config.dataDir),
     catalog: new ModelCatalog(config.modelsDir),
+    reports: new DatasetReports(),
     executor,
   };
+  const referenced = db.prepare<[string, string], { one: number }>(
+    'SELECT 1 AS one WHERE EXISTS (SELECT 1 FROM files WHERE sha256 = ?) OR EXISTS (SELECT 1 FROM adapter_files WHERE sha256 = ?)',
+  );
+  const orphans = base.blobs.reclaimOrphans((sha256) => referenced.get(sha256, sha256) !== undefined);
+  if (orphans) console.log(`hearth: removed ${orphans} stored file(s) that no record refers to`);
   return { ...base, runner: new JobRunner(base) };
 }

@@ -15,6 +15,11 @@ export interface StoredBlob {
   size: number;
 }
 
+/** Bytes written and hashed but still in `tmp/`: nothing reaches `blobs/` until `commit`. */
+export interface StagedBlob extends StoredBlob {
+  tmpPath: string;
+}
+
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 
 export class BlobStore {
@@ -37,6 +42,13 @@ export class BlobStore {
 
   /** Streams `source` into the store, hashing as it goes; more than `limitBytes` aborts with 413. */
   async put(source: Readable, limitBytes = Number.POSITIVE_INFINITY): Promise<StoredBlob> {
+    const staged = await this.stage(source, limitBytes);
+    this.commit(staged);
+    return { sha256: staged.sha256, size: staged.size };
+  }
+
+  /** Streams `source` to `tmp/`, hashing as it goes; more than `limitBytes` aborts with 413 and keeps nothing. */
+  async stage(source: Readable, limitBytes = Number.POSITIVE_INFINITY): Promise<StagedBlob> {
     const tmp = path.join(this.tmpDir, randomBytes(12).toString('hex'));
     const hash = createHash('sha256');
     let size = 0;
@@ -59,15 +71,39 @@ export class BlobStore {
     });
     try {
       await pipeline(source, meter, fs.createWriteStream(tmp));
-      const sha256 = hash.digest('hex');
-      const target = this.pathOf(sha256);
-      fs.mkdirSync(path.dirname(target), { recursive: true });
-      fs.renameSync(tmp, target);
-      return { sha256, size };
+      return { sha256: hash.digest('hex'), size, tmpPath: tmp };
     } catch (error) {
       fs.rmSync(tmp, { force: true });
       throw error;
     }
+  }
+
+  commit(staged: StagedBlob): void {
+    const target = this.pathOf(staged.sha256);
+    fs.mkdirSync(path.dirname(target), { recursive: true });
+    fs.renameSync(staged.tmpPath, target);
+  }
+
+  discard(staged: StagedBlob | undefined): void {
+    if (staged) fs.rmSync(staged.tmpPath, { force: true });
+  }
+
+  /**
+   * Removes blobs nothing refers to: a crash between storing a blob and recording it leaves one behind.
+   * Call at startup, before anything stores blobs.
+   */
+  reclaimOrphans(inUse: (sha256: string) => boolean): number {
+    let removed = 0;
+    for (const prefix of fs.readdirSync(this.blobsDir)) {
+      const dir = path.join(this.blobsDir, prefix);
+      if (!fs.statSync(dir).isDirectory()) continue;
+      for (const name of fs.readdirSync(dir)) {
+        if (SHA256_PATTERN.test(name) && inUse(name)) continue;
+        fs.rmSync(path.join(dir, name), { force: true, recursive: true });
+        removed++;
+      }
+    }
+    return removed;
   }
 
   async putFile(filePath: string): Promise<StoredBlob> {

@@ -9,6 +9,7 @@ import type { ChatExample } from '../models/catalog.ts';
 export const MIN_EXAMPLES = 10;
 /** A report stops listing lines after this many (it still counts them), so a broken 100 MB file stays small. */
 const MAX_REPORTED_LINES = 1000;
+const YIELD_EVERY_MS = 5;
 
 export type LineErrorCode =
   | 'invalid_utf8'
@@ -22,7 +23,8 @@ export type LineErrorCode =
   | 'unknown_message_key'
   | 'invalid_content'
   | 'no_assistant_message'
-  | 'too_many_tokens';
+  | 'too_many_tokens'
+  | 'line_too_long';
 
 export interface LineError {
   line: number;
@@ -100,19 +102,45 @@ function checkLine(text: string): LineResult {
   return { example: { messages: record.messages as ChatExample['messages'], tools: record.tools } };
 }
 
-/** Yields the file's lines as raw bytes (split on `\n`, a trailing `\r` dropped), never holding the whole file. */
-async function* rawLines(filePath: string): AsyncGenerator<Buffer> {
-  let rest: Buffer = Buffer.alloc(0);
-  for await (const chunk of fs.createReadStream(filePath) as AsyncIterable<Buffer>) {
-    let data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+/** No chat example needs more: a longer line is refused unread, so one line costs at most this much memory. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+
+/** A line longer than MAX_LINE_BYTES: its bytes were skipped, not kept. */
+const TOO_LONG = Symbol('too long');
+
+/**
+ * Yields the file's lines as raw bytes (split on `\n`, a trailing `\r` dropped), never holding the whole file:
+ * a line's pieces are gathered and joined once (linear in its length), and a line past MAX_LINE_BYTES is
+ * skipped to its end.
+ */
+async function* rawLines(filePath: string): AsyncGenerator<Buffer | typeof TOO_LONG> {
+  let pieces: Buffer[] = [];
+  let pending = 0;
+  let tooLong = false;
+  for await (const chunk of fs.createReadStream(filePath, {
+    highWaterMark: 1 << 20,
+  }) as AsyncIterable<Buffer>) {
+    let start = 0;
     let newline: number;
-    while ((newline = data.indexOf(0x0a)) !== -1) {
-      yield stripCr(data.subarray(0, newline));
-      data = data.subarray(newline + 1);
+    while ((newline = chunk.indexOf(0x0a, start)) !== -1) {
+      if (tooLong || pending + newline - start > MAX_LINE_BYTES) yield TOO_LONG;
+      else if (pending === 0) yield stripCr(chunk.subarray(start, newline));
+      else yield stripCr(Buffer.concat([...pieces, chunk.subarray(start, newline)]));
+      pieces = [];
+      pending = 0;
+      tooLong = false;
+      start = newline + 1;
     }
-    rest = Buffer.from(data);
+    if (start < chunk.length && !tooLong) {
+      pending += chunk.length - start;
+      if (pending > MAX_LINE_BYTES) {
+        tooLong = true;
+        pieces = [];
+      } else pieces.push(chunk.subarray(start));
+    }
   }
-  if (rest.length) yield stripCr(rest);
+  if (tooLong) yield TOO_LONG;
+  else if (pending) yield stripCr(Buffer.concat(pieces));
 }
 
 const stripCr = (line: Buffer): Buffer => (line.at(-1) === 0x0d ? line.subarray(0, -1) : line);
@@ -138,8 +166,22 @@ export async function validateDataset(
   let lineNumber = 0;
   // Empty lines are reported only once a later line has content: trailing newlines are harmless.
   const emptyLines: number[] = [];
+  // Long validations give the event loop back every few milliseconds, so the API stays responsive meanwhile.
+  let sliceStart = performance.now();
   for await (const bytes of rawLines(filePath)) {
     lineNumber++;
+    if (performance.now() - sliceStart > YIELD_EVERY_MS) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+    if (bytes === TOO_LONG) {
+      fail(
+        lineNumber,
+        'line_too_long',
+        `The line is longer than ${MAX_LINE_BYTES} bytes; no example needs that much. Split or shorten it.`,
+      );
+      continue;
+    }
     let text: string;
     try {
       text = decoder.decode(bytes);

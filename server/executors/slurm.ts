@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { HearthError } from '../../src/core/errors.ts';
+import { serverError } from '../errors.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Executor, ExecutorState, TrainerRun } from './types.ts';
 
@@ -82,7 +82,7 @@ export class SlurmExecutor implements Executor {
       return id;
     } catch (error) {
       const stderr = (error as { stderr?: string }).stderr?.trim();
-      throw new HearthError(
+      throw serverError(
         'executor_submit_failed',
         `SLURM refused the job: ${stderr || (error as Error).message}. Check the HEARTH_SLURM_* settings.`,
       );

@@ -3,6 +3,7 @@
  * surface them. Every one is a HearthError with a stable code and an HTTP status.
  */
 import { HearthError } from '../../src/core/errors.ts';
+import type { ServerErrorCode } from '../errors.ts';
 
 const TYPE_BY_STATUS: Record<number, string> = {
   400: 'invalid_request_error',
@@ -10,22 +11,24 @@ const TYPE_BY_STATUS: Record<number, string> = {
   403: 'permission_error',
   404: 'not_found_error',
   409: 'conflict_error',
+  507: 'server_error',
   413: 'invalid_request_error',
   416: 'invalid_request_error',
   429: 'rate_limit_error',
 };
 
 export class HttpError extends HearthError {
+  declare readonly code: ServerErrorCode;
   readonly status: number;
   readonly param: string | null;
 
   constructor(
     status: number,
-    code: string,
+    code: ServerErrorCode,
     message: string,
-    options: { param?: string; details?: unknown } = {},
+    options: { param?: string; details?: unknown; cause?: unknown } = {},
   ) {
-    super(code, message, { details: options.details });
+    super(code, message, { details: options.details, cause: options.cause });
     this.status = status;
     this.param = options.param ?? null;
   }
@@ -48,7 +51,7 @@ export function errorBody(error: HttpError): ErrorBody {
   return body;
 }
 
-export const notFound = (what: string, id: string): HttpError =>
+export const notFound = (what: 'file' | 'fine_tuning_job' | 'model', id: string): HttpError =>
   new HttpError(
     404,
     `${what}_not_found`,

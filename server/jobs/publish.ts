@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { AdapterFile, PeftConfig } from '../../src/core/adapter-manifest.ts';
 import { ADAPTER_FILE_NAME_PATTERN, peftConfigSchema } from '../../src/core/adapter-manifest.ts';
-import { HearthError } from '../../src/core/errors.ts';
+import { serverError } from '../errors.ts';
 import type { BlobStore } from '../artifacts/blob-store.ts';
 
 export const REQUIRED_ADAPTER_FILES = ['adapter_config.json', 'adapter_model.safetensors'] as const;
@@ -42,7 +42,7 @@ export async function prepareAdapter(
   blobs: BlobStore,
 ): Promise<PreparedAdapter> {
   const fail = (message: string) =>
-    new HearthError('invalid_adapter', `The trainer's adapter is unusable: ${message}.`);
+    serverError('invalid_adapter', `The trainer's adapter is unusable: ${message}.`);
   let realDir: string;
   try {
     realDir = fs.realpathSync(path.resolve(outputRoot, adapterDir));

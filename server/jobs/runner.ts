@@ -3,13 +3,14 @@
  * All state lives in the database and the run folders, so `start()` after a restart simply picks up where the
  * last process stopped: it revalidates, resubmits what was never submitted, and reattaches to what was.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { HearthError, toHearthError } from '../../src/core/errors.ts';
+import { toHearthError } from '../../src/core/errors.ts';
+import { serverError } from '../errors.ts';
+import { isStorageFull } from '../http/error-reply.ts';
 import type { BlobStore } from '../artifacts/blob-store.ts';
 import type { ServerConfig } from '../config.ts';
 import type { Executor, ExecutorState, TrainerRun } from '../executors/types.ts';
 import type { ModelCatalog } from '../models/catalog.ts';
+import type { DatasetReports } from '../datasets/report-cache.ts';
 import type { AdapterStore } from '../store/adapters.ts';
 import type { Db } from '../store/db.ts';
 import { nowSeconds } from '../store/db.ts';
@@ -19,9 +20,9 @@ import type { JobError, JobRow, JobStore } from '../store/jobs.ts';
 import { FINAL_STATUSES } from '../store/jobs.ts';
 import { readNewLines } from './log-tail.ts';
 import { prepareAdapter } from './publish.ts';
+import { RunFolders } from './run-folder.ts';
 import { runOutcome } from './run-outcome.ts';
 import { recordForLine } from './trainer-events.ts';
-import { trainerArgs } from './trainer-protocol.ts';
 import { validateJobFiles } from './validate-files.ts';
 
 export interface RunnerServices {
@@ -33,6 +34,7 @@ export interface RunnerServices {
   blobs: BlobStore;
   adapters: AdapterStore;
   catalog: ModelCatalog;
+  reports: DatasetReports;
   executor: Executor;
 }
 
@@ -46,37 +48,18 @@ export class JobRunner {
   private readonly pendingReason = new Map<string, string>();
   /** Jobs submitted by another executor kind, already warned about. */
   private readonly foreign = new Set<string>();
+  /** When the disk filled up (null while writes succeed), and the ticks failed since. */
+  private diskFullSince: number | null = null;
+  private diskFullRetries = 0;
 
-  constructor(private readonly s: RunnerServices) {}
+  private readonly folders: RunFolders;
 
-  runDir(jobId: string): string {
-    return path.join(this.s.config.dataDir, 'runs', jobId);
+  constructor(private readonly s: RunnerServices) {
+    this.folders = new RunFolders(s);
   }
 
-  trainerRun(job: JobRow): TrainerRun {
-    const runDir = this.runDir(job.id);
-    const trainFile = path.join(runDir, 'train.jsonl');
-    const validationFile = job.validation_file ? path.join(runDir, 'validation.jsonl') : null;
-    const argv = [
-      ...this.s.config.trainerCommand,
-      ...trainerArgs({
-        baseModelDir: this.s.catalog.get(job.model)?.dir ?? '',
-        trainFile,
-        validationFile,
-        outputDir: path.join(runDir, 'out'),
-        hyperparameters: job.hyperparameters,
-        learningRate: this.s.config.baseLearningRate * job.hyperparameters.learning_rate_multiplier,
-        seed: job.seed,
-        device: this.s.config.trainerDevice,
-      }),
-    ];
-    return {
-      jobId: job.id,
-      runDir,
-      argv,
-      stdoutPath: path.join(runDir, 'trainer.out'),
-      stderrPath: path.join(runDir, 'trainer.err'),
-    };
+  private trainerRun(job: JobRow): TrainerRun {
+    return this.folders.trainerRun(job);
   }
 
   start(): void {
@@ -107,12 +90,44 @@ export class JobRunner {
     this.timer = setTimeout(() => {
       this.timer = null;
       this.ticking = this.tick()
-        .catch((error: unknown) => console.error('hearth: job runner tick failed', error))
+        .then(() => {
+          if (this.diskFullSince !== null)
+            console.log('hearth: the disk has space again; the job runner resumes its normal pace');
+          this.diskFullSince = null;
+        })
+        .catch((error: unknown) => this.tickFailed(error))
         .finally(() => {
           this.ticking = null;
-          this.schedule(this.s.config.pollIntervalMs);
+          this.schedule(this.nextDelay());
         });
     }, delay);
+  }
+
+  /**
+   * A full disk fails every write of every tick until someone frees space: say so once, keep the jobs as they
+   * are (their trainers keep running), and poll less often until a tick succeeds again.
+   */
+  private tickFailed(error: unknown): void {
+    if (!isStorageFull(error)) {
+      console.error('hearth: job runner tick failed', error);
+      return;
+    }
+    if (this.diskFullSince === null) {
+      this.diskFullSince = Date.now();
+      console.error(
+        `hearth: disk full (${(error as { code?: string }).code}): the job runner cannot record progress; jobs are kept as they are and it retries with a growing pause until there is space again`,
+      );
+    }
+    this.diskFullRetries++;
+  }
+
+  private nextDelay(): number {
+    const base = this.s.config.pollIntervalMs;
+    if (this.diskFullSince === null) {
+      this.diskFullRetries = 0;
+      return base;
+    }
+    return Math.min(base * 2 ** Math.min(this.diskFullRetries, 10), Math.max(base, 2000));
   }
 
   private async tick(): Promise<void> {
@@ -160,8 +175,7 @@ export class JobRunner {
         this.fail(job.id, verdict.error);
         return;
       }
-      fs.mkdirSync(this.runDir(job.id), { recursive: true });
-      fs.writeFileSync(path.join(this.runDir(job.id), 'validation.json'), JSON.stringify(verdict.reports));
+      this.folders.writeValidation(job.id, verdict.reports);
       this.s.db.transaction(() => {
         if (this.s.jobs.get(job.id)?.status !== 'validating_files') return;
         this.s.jobs.update(job.id, { status: 'queued' });
@@ -172,31 +186,19 @@ export class JobRunner {
       })();
       this.poke();
     } catch (error) {
-      this.fail(job.id, { code: 'validation_failed', message: toHearthError(error).message, param: null });
+      if (isStorageFull(error))
+        this.tickFailed(error); // left in validating_files: retried on a later tick
+      else
+        this.fail(job.id, { code: 'validation_failed', message: toHearthError(error).message, param: null });
     } finally {
       this.validating.delete(job.id);
     }
   }
 
-  private linkInput(job: JobRow, fileId: string | null, target: string): void {
-    fs.rmSync(target, { force: true });
-    if (!fileId) return;
-    const file = this.s.files.get(job.project, fileId);
-    if (!file)
-      throw Object.assign(new Error(`The file ${fileId} was deleted before the job started.`), {
-        code: 'file_not_found',
-      });
-    fs.symlinkSync(this.s.blobs.pathOf(file.sha256), target);
-  }
-
   private async submit(job: JobRow): Promise<void> {
     const run = this.trainerRun(job);
     try {
-      fs.mkdirSync(run.runDir, { recursive: true });
-      fs.rmSync(path.join(run.runDir, 'out'), { recursive: true, force: true });
-      for (const file of [run.stdoutPath, run.stderrPath]) fs.rmSync(file, { force: true });
-      this.linkInput(job, job.training_file, path.join(run.runDir, 'train.jsonl'));
-      this.linkInput(job, job.validation_file, path.join(run.runDir, 'validation.jsonl'));
+      this.folders.prepare(job, run);
       const handle = await this.s.executor.submit(run);
       this.s.db.transaction(() => {
         this.s.jobs.update(job.id, { handle, log_offset: 0, executor: this.s.executor.kind });
@@ -212,12 +214,9 @@ export class JobRunner {
       }
       await this.follow(this.s.jobs.require(job.id));
     } catch (error) {
+      if (isStorageFull(error)) throw error; // not the executor's fault: the job waits for space
       const hearth = toHearthError(error, 'executor_submit_failed');
-      this.fail(job.id, {
-        code: String((error as { code?: string }).code ?? hearth.code),
-        message: hearth.message,
-        param: null,
-      });
+      this.fail(job.id, { code: hearth.code, message: hearth.message, param: null });
     }
   }
 
@@ -228,6 +227,7 @@ export class JobRunner {
     try {
       state = await this.s.executor.poll(job.handle!, run);
     } catch (error) {
+      if (isStorageFull(error)) throw error;
       console.error(`hearth: polling ${job.id} failed`, error);
       return;
     }
@@ -304,7 +304,7 @@ export class JobRunner {
     }
     const { result } = outcome;
     try {
-      const adapter = await prepareAdapter(result.adapter_dir, path.join(run.runDir, 'out'), this.s.blobs);
+      const adapter = await prepareAdapter(result.adapter_dir, this.folders.outputDir(run), this.s.blobs);
       this.s.db.transaction(() => {
         const current = this.s.jobs.get(job.id);
         if (!current || FINAL_STATUSES.has(current.status)) return; // cancelled meanwhile: publish nothing
@@ -317,7 +317,7 @@ export class JobRunner {
           jobId: job.id,
         });
         const trained = Number(
-          result.metrics.trained_tokens ?? result.metrics.tokens ?? this.plannedTokens(job),
+          result.metrics.trained_tokens ?? result.metrics.tokens ?? this.folders.plannedTokens(job),
         );
         this.s.events.add(job.id, {
           message: `New adapter published: ${manifest.id}`,
@@ -330,21 +330,9 @@ export class JobRunner {
         this.s.events.add(job.id, { message: 'The job has successfully completed' });
       })();
     } catch (error) {
+      if (isStorageFull(error)) throw error; // the trainer succeeded: settle it once there is space
       const hearth = toHearthError(error, 'publish_failed');
       this.fail(job.id, { code: hearth.code, message: hearth.message, param: null });
-    }
-  }
-
-  private plannedTokens(job: JobRow): number | null {
-    try {
-      const reports = JSON.parse(
-        fs.readFileSync(path.join(this.runDir(job.id), 'validation.json'), 'utf8'),
-      ) as {
-        training: { total_tokens: number };
-      };
-      return reports.training.total_tokens * job.hyperparameters.n_epochs;
-    } catch {
-      return null;
     }
   }
 
@@ -365,7 +353,7 @@ export class JobRunner {
     if (!job || FINAL_STATUSES.has(job.status)) return;
     // A handle means something only to the executor that issued it (a SLURM job id is not a PID).
     if (job.handle !== null && job.executor !== this.s.executor.kind)
-      throw new HearthError(
+      throw serverError(
         'job_on_other_executor',
         `The job runs on the ${job.executor} executor; cancel it from a server started with HEARTH_EXECUTOR=${job.executor}.`,
       );

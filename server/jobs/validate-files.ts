@@ -1,7 +1,8 @@
 /** The `validating_files` step: checks the training (and validation) file against the job's base model. */
 import type { BlobStore } from '../artifacts/blob-store.ts';
 import type { DatasetReport } from '../datasets/validate.ts';
-import { MIN_EXAMPLES, validateDataset } from '../datasets/validate.ts';
+import { MIN_EXAMPLES } from '../datasets/validate.ts';
+import type { DatasetReports } from '../datasets/report-cache.ts';
 import type { ModelCatalog } from '../models/catalog.ts';
 import type { FileStore } from '../store/files.ts';
 import type { JobError, JobRow } from '../store/jobs.ts';
@@ -23,17 +24,19 @@ const summarize = (report: DatasetReport): string => {
 
 export async function validateJobFiles(
   job: JobRow,
-  services: { files: FileStore; blobs: BlobStore; catalog: ModelCatalog },
+  services: { files: FileStore; blobs: BlobStore; catalog: ModelCatalog; reports: DatasetReports },
 ): Promise<FilesVerdict> {
   const model = services.catalog.get(job.model)!;
   const check = async (fileId: string, minExamples: number) => {
     const file = services.files.get(job.project, fileId);
     if (!file) return null;
-    return validateDataset(services.blobs.pathOf(file.sha256), {
-      maxTokens: model.maxTokens,
-      countTokens: services.catalog.tokenCounter(job.model),
+    return services.reports.get(
+      file.sha256,
+      services.blobs.pathOf(file.sha256),
+      model,
+      services.catalog.tokenCounter(job.model),
       minExamples,
-    });
+    );
   };
   const training = await check(job.training_file, MIN_EXAMPLES);
   if (!training)

@@ -2,9 +2,12 @@
 import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { HttpError, invalid, notFound } from '../http/errors.ts';
+import { isStorageFull } from '../http/error-reply.ts';
 import { listBody, parsePage } from '../http/pagination.ts';
-import { validateDataset } from '../datasets/validate.ts';
 import { fileObject } from '../store/files.ts';
+import type { StagedBlob } from '../artifacts/blob-store.ts';
+import { fingerprintOf } from '../http/idempotency.ts';
+import { canonicalJson } from '../http/json-body.ts';
 import type { Services } from '../services.ts';
 
 const PURPOSES = new Set(['fine-tune']);
@@ -25,6 +28,22 @@ export function safeFileName(raw: string | undefined): string {
   return clean === '' || clean === '.' || clean === '..' ? 'upload.jsonl' : clean;
 }
 
+/**
+ * What the multipart parser throws for a malformed body (no boundary, cut off mid-part) is the client's mistake;
+ * a full disk or an error of ours while storing it is not, and passes through.
+ */
+function multipartError(error: unknown): unknown {
+  if (error instanceof HttpError || isStorageFull(error)) return error;
+  const status = (error as { statusCode?: unknown }).statusCode;
+  if (typeof status === 'number' && status < 500) return error;
+  if ((error as { syscall?: unknown }).syscall !== undefined) return error; // a file-system error of ours
+  return new HttpError(
+    400,
+    'invalid_multipart',
+    `The multipart body is malformed: ${(error as Error).message}.`,
+  );
+}
+
 export function registerFileRoutes(app: FastifyInstance, s: Services): void {
   const limit = s.config.uploadLimitBytes;
 
@@ -40,20 +59,22 @@ export function registerFileRoutes(app: FastifyInstance, s: Services): void {
     }
     if (!request.isMultipart())
       throw invalid('Send the file as multipart/form-data with fields "file" and "purpose".');
-    let purpose: string | undefined;
-    let stored: { sha256: string; size: number; filename: string } | undefined;
+    const fields = Object.create(null) as Record<string, string>;
+    let staged: StagedBlob | undefined;
+    let filename = '';
     try {
       for await (const part of request.parts()) {
         if (part.type === 'field') {
-          if (part.fieldname === 'purpose') purpose = String(part.value);
-        } else if (part.fieldname === 'file' && !stored) {
-          const blob = await s.blobs.put(part.file, limit);
-          stored = { ...blob, filename: safeFileName(part.filename) };
+          fields[part.fieldname] = String(part.value);
+        } else if (part.fieldname === 'file' && !staged) {
+          staged = await s.blobs.stage(part.file, limit);
+          filename = safeFileName(part.filename);
         } else {
           part.file.resume();
         }
       }
     } catch (error) {
+      s.blobs.discard(staged);
       const tooLarge =
         (error instanceof HttpError && error.status === 413) ||
         (error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE';
@@ -67,15 +88,30 @@ export function registerFileRoutes(app: FastifyInstance, s: Services): void {
           `The file is larger than this server's upload limit of ${limit} bytes.`,
         );
       }
-      throw error;
+      throw multipartError(error);
     }
-    if (!stored) throw invalid('The form has no "file" field.', 'file');
-    if (!purpose || !PURPOSES.has(purpose)) {
-      if (!s.files.blobInUse(stored.sha256)) s.blobs.remove(stored.sha256);
-      throw invalid(`purpose must be "fine-tune" (got ${JSON.stringify(purpose ?? null)}).`, 'purpose');
+    try {
+      if (!staged) throw invalid('The form has no "file" field.', 'file');
+      const purpose = fields.purpose;
+      if (!purpose || !PURPOSES.has(purpose))
+        throw invalid(`purpose must be "fine-tune" (got ${JSON.stringify(purpose ?? null)}).`, 'purpose');
+      // A retry replays only the same fields and the same bytes (whatever multipart boundary it used).
+      const print = fingerprintOf(request, canonicalJson({ fields, filename, sha256: staged.sha256 }));
+      const replay = app.claimIdempotency(request, reply, print);
+      if (replay) return replay;
+      const blob = { sha256: staged.sha256, size: staged.size };
+      s.blobs.commit(staged);
+      staged = undefined;
+      try {
+        const row = s.files.insert(request.principal.project, filename, purpose, blob);
+        return reply.code(200).send(fileObject(row));
+      } catch (error) {
+        if (!s.files.blobInUse(blob.sha256)) s.blobs.remove(blob.sha256);
+        throw error;
+      }
+    } finally {
+      s.blobs.discard(staged);
     }
-    const row = s.files.insert(request.principal.project, stored.filename, purpose, stored);
-    return reply.code(200).send(fileObject(row));
   });
 
   app.get('/v1/files', async (request) => {
@@ -109,10 +145,12 @@ export function registerFileRoutes(app: FastifyInstance, s: Services): void {
       const modelId = request.query.model ?? s.catalog.list()[0]?.id;
       const model = modelId ? s.catalog.get(modelId) : undefined;
       if (!model) throw invalid(`Name a base model with ?model=; GET /v1/models lists them.`, 'model');
-      const report = await validateDataset(s.blobs.pathOf(row.sha256), {
-        maxTokens: model.maxTokens,
-        countTokens: s.catalog.tokenCounter(model.id),
-      });
+      const report = await s.reports.get(
+        row.sha256,
+        s.blobs.pathOf(row.sha256),
+        model,
+        s.catalog.tokenCounter(model.id),
+      );
       return { object: 'file.validation' as const, file_id: row.id, model: model.id, ...report };
     },
   );

@@ -166,7 +166,8 @@ export function registerJobRoutes(app: FastifyInstance, s: Services): void {
     try {
       await s.runner.cancel(job.id);
     } catch (error) {
-      if (isHearthError(error, 'job_on_other_executor')) throw new HttpError(409, error.code, error.message);
+      if (isHearthError(error, 'job_on_other_executor'))
+        throw new HttpError(409, 'job_on_other_executor', error.message);
       throw error;
     }
     return jobObject(s.jobs.require(job.id));

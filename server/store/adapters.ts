@@ -120,6 +120,14 @@ export class AdapterStore {
   grant(owner: string, name: string, project: string): void {
     if (this.ownerOf(name) !== owner)
       throw new HttpError(404, 'adapter_not_found', `No adapter named '${name}' belongs to this project.`);
+    // A grant to a name nobody holds yet would hand the adapter to whoever creates that project later.
+    if (!this.db.prepare('SELECT 1 FROM projects WHERE id = ?').get(project))
+      throw new HttpError(
+        404,
+        'project_not_found',
+        `No project '${project}' exists on this server; grants go to existing projects only (create it first).`,
+        { param: 'project' },
+      );
     this.db
       .prepare('INSERT OR IGNORE INTO adapter_grants (name, project, created_at) VALUES (?, ?, ?)')
       .run(name, project, nowSeconds());

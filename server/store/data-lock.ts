@@ -1,42 +1,42 @@
 /**
  * One server per data folder: two job runners on the same jobs would submit and settle them twice.
- * The lock is a file holding the owner's PID; a lock left by a process that died (a crash, kill -9) is taken over.
+ * The lock is an OS file lock that SQLite takes on `server.lock.db` (an exclusive transaction held for the
+ * server's life), so the kernel releases it the moment its holder dies — kill -9 included — and no PID is ever
+ * trusted: a PID can belong to a dead server not yet reaped, or, in a container, to an unrelated live process.
  */
+import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HearthError } from '../../src/core/errors.ts';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { serverError } from '../errors.ts';
 
 export function lockDataDir(dataDir: string): { release(): void } {
   fs.mkdirSync(dataDir, { recursive: true });
-  const lockPath = path.join(dataDir, 'server.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
+  const lockPath = path.join(dataDir, 'server.lock.db');
+  const pidPath = path.join(dataDir, 'server.pid'); // only for the message: who held it last
+  const db = new Database(lockPath, { timeout: 0 });
+  try {
+    db.pragma('locking_mode = EXCLUSIVE');
+    db.exec('BEGIN EXCLUSIVE');
+  } catch (error) {
+    db.close();
+    if ((error as { code?: string }).code !== 'SQLITE_BUSY') throw error;
+    let owner = '';
     try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
-      return {
-        release: () => {
-          if (fs.readFileSync(lockPath, 'utf8').trim() === String(process.pid))
-            fs.rmSync(lockPath, { force: true });
-        },
-      };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(fs.readFileSync(lockPath, 'utf8').trim());
-      if (Number.isInteger(owner) && owner > 0 && alive(owner))
-        throw new HearthError(
-          'DATA_DIR_IN_USE',
-          `Another Hearth server (PID ${owner}) uses ${dataDir}; stop it or choose another HEARTH_DATA_DIR.`,
-        );
-      fs.rmSync(lockPath, { force: true }); // stale: its owner is gone
+      owner = ` (PID ${fs.readFileSync(pidPath, 'utf8').trim().slice(0, 12)})`;
+    } catch {
+      // no PID recorded
     }
+    throw serverError(
+      'DATA_DIR_IN_USE',
+      `Another Hearth server${owner} uses ${dataDir}; stop it or choose another HEARTH_DATA_DIR.`,
+    );
   }
-  throw new HearthError('DATA_DIR_IN_USE', `Could not lock ${dataDir}; retry.`);
+  fs.writeFileSync(pidPath, String(process.pid));
+  return {
+    release: () => {
+      if (!db.open) return;
+      db.exec('ROLLBACK');
+      db.close();
+    },
+  };
 }

@@ -2,6 +2,8 @@ import { parseSafetensors, tensorToFloat32, type SafetensorsTensor } from '../..
 import { HearthError } from '../../core/errors.ts';
 import {
   adapterError,
+  alphaSourceOf,
+  isLayerTransformed,
   isTargeted,
   parseAdapterConfig,
   rankOf,
@@ -91,16 +93,26 @@ export function preparePeftAdapter(
   }
   if (pairs.size === 0) throw adapterError('adapter_model.safetensors holds no LoRA weights.');
 
-  const modules = new Map<string, AdapterModule>();
-  let bytes = 0;
-  for (const [module, pair] of pairs) {
-    const target = targets.get(module);
-    if (!target)
+  // Every name is checked against the model before any pair is: a tensor of a layer the model lacks is
+  // reported as such, not as the partner it left missing.
+  for (const module of pairs.keys()) {
+    if (!targets.has(module))
       throw adapterError(
         `module ${module} does not exist in ${base.modelId} (or is not a linear projection).`,
       );
+  }
+
+  const modules = new Map<string, AdapterModule>();
+  const skipped: string[] = [];
+  let bytes = 0;
+  for (const [module, pair] of pairs) {
+    const target = targets.get(module)!;
     if (!pair.a || !pair.b)
       throw adapterError(`module ${module} lacks its ${pair.a ? 'lora_B' : 'lora_A'} weight.`);
+    if (!isLayerTransformed(config, target.layer)) {
+      skipped.push(module);
+      continue;
+    }
     if (!isTargeted(config, module))
       warnings.push(`${module} has weights but is not in target_modules; applied anyway.`);
     for (const tensor of [pair.a, pair.b]) {
@@ -124,14 +136,23 @@ export function preparePeftAdapter(
     const b = tensorToFloat32(pair.b);
     checkFinite(pair.a.name, a);
     checkFinite(pair.b.name, b);
-    const prepared = {
-      module,
-      rank,
-      a: transpose(a, rank, target.inFeatures),
-      b: transpose(b, target.outFeatures, rank, scaleOf(config, module)),
-    };
+    const scale = scaleOf(config, module);
+    const scaledB = transpose(b, target.outFeatures, rank, scale);
+    // Finite weights times a huge alpha overflow float32 to infinity, and every logit after them is NaN.
+    if (!Number.isFinite(scale) || scaledB.some((value) => !Number.isFinite(value))) {
+      throw adapterError(
+        `${alphaSourceOf(config, module)} gives ${module} the scale ${scale}, which overflows its weights; use an alpha of the order of r.`,
+      );
+    }
+    const prepared = { module, rank, a: transpose(a, rank, target.inFeatures), b: scaledB };
     bytes += prepared.a.byteLength + prepared.b.byteLength;
     modules.set(module, prepared);
   }
+  if (skipped.length)
+    warnings.push(
+      `${skipped.length} module(s) have weights outside layers_to_transform and are not applied (as PEFT would not): ${skipped.slice(0, 3).join(', ')}${skipped.length > 3 ? ', …' : ''}.`,
+    );
+  if (modules.size === 0)
+    throw adapterError('layers_to_transform excludes every module the adapter has weights for.');
   return { config, modules, bytes, warnings };
 }

@@ -1,6 +1,6 @@
 // Faults: a trainer that crashes or reports an error, a trainer output that tries to escape its folder,
 // and the server killed during a running job and restarted.
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,9 +8,8 @@ import {
   api,
   chatDataset,
   DEMO_MODEL,
-  FAKE_TRAINER,
+  spawnServer,
   processesMentioning,
-  REPO,
   startTestServer,
   tempDir,
   uploadText,
@@ -161,32 +160,6 @@ describe('a job submitted by another executor kind', () => {
     }
   });
 });
-
-/** Runs `npm run server` as a separate process (so it can be killed), with the fake trainer. */
-function spawnServer(dataDir: string, modeFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'server/main.ts')], {
-    cwd: REPO,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HEARTH_DATA_DIR: dataDir,
-      HEARTH_API_KEY: 'hk-restart-test-key-0123456789',
-      HEARTH_TRAINER_COMMAND: `${process.execPath},${FAKE_TRAINER}`,
-      HEARTH_POLL_INTERVAL_MS: '50',
-      FAKE_TRAINER_MODE_FILE: modeFile,
-    },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /on (http:\/\/\S+)/.exec(out);
-      if (match) resolve({ child, url: match[1]! });
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-  });
-}
 
 describe('server killed during a running job', () => {
   const key = 'hk-restart-test-key-0123456789';

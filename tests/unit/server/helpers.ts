@@ -1,4 +1,5 @@
 /** Starting test servers on loopback, making datasets, and waiting for jobs. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -155,4 +156,33 @@ export function processesMentioning(text: string): number[] {
     }
   }
   return pids;
+}
+
+/** Runs `npm run server` as a separate process (so it can be killed), with the fake trainer. */
+export function spawnServer(
+  dataDir: string,
+  modeFile: string,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'server/main.ts')], {
+    cwd: REPO,
+    env: {
+      ...process.env,
+      PORT: '0',
+      HEARTH_DATA_DIR: dataDir,
+      HEARTH_API_KEY: 'hk-restart-test-key-0123456789',
+      HEARTH_TRAINER_COMMAND: `${process.execPath},${FAKE_TRAINER}`,
+      HEARTH_POLL_INTERVAL_MS: '50',
+      FAKE_TRAINER_MODE_FILE: modeFile,
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /on (http:\/\/\S+)/.exec(out);
+      if (match) resolve({ child, url: match[1]! });
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
 }

@@ -81,6 +81,7 @@ export async function* generate(
       }
       logits = await source.forward(pending);
       fed.ids.push(...pending);
+      throwIfNotFinite(logits);
       if (completionTokens === 0) prefillMs = now() - start;
 
       adjustLogits(logits, counts, plan.sampling);
@@ -134,4 +135,19 @@ export async function* generate(
 /** Throws the abort error when the caller asked for a whole completion and then cancelled. */
 export function assertNotAborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw abortError(signal.reason);
+}
+
+/**
+ * A NaN or infinite logit comes from the model (an overflowing adapter, broken weights), never from a constraint,
+ * which only lowers logits to -Infinity after this check; say so rather than let it surface as "no token allowed".
+ */
+function throwIfNotFinite(logits: Float32Array): void {
+  for (let i = 0; i < logits.length; i++) {
+    if (!Number.isFinite(logits[i]!) && logits[i] !== -Infinity) {
+      throw new HearthError(
+        'GENERATION_FAILED',
+        `The model produced a NaN or infinite logit (token ${i}): its weights or the active adapter overflow. Unload the adapter or reload the model.`,
+      );
+    }
+  }
 }
