@@ -18,6 +18,7 @@ import {
   type EngineCapabilities,
 } from './engine-link.ts';
 import { parseConversationFile, toJson, toMarkdown } from './exchange.ts';
+import { loadRenderer } from './markdown/streaming-markdown.ts';
 
 interface ActiveAnswer {
   conversationId: string;
@@ -424,6 +425,7 @@ export class ChatView extends LitElement {
   /** Appends an answer to the conversation and streams it from the engine. */
   private async answer(conversation: Conversation): Promise<void> {
     const answer: StoredMessage = { id: newId(), role: 'assistant', content: '', createdAt: Date.now() };
+    void loadRenderer(); // fetched while the model loads or thinks, ready for the first token
     const request = this.requestFor(conversation);
     conversation.messages.push(answer);
     const controller = new AbortController();
