@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { toHearthError } from '../../core/errors.ts';
-import { menu, send, stopIcon } from '../shell/icons.ts';
+import { gear, menu, send, stopIcon } from '../shell/icons.ts';
 import { controls } from '../shell/shared-styles.ts';
 import './chat-message.ts';
 import type { AnswerPhase, ChatMessage } from './chat-message.ts';
@@ -128,6 +128,14 @@ export class ChatView extends LitElement {
       }
       details.menu {
         position: relative;
+      }
+      [data-action='settings'] {
+        display: inline-flex;
+        align-items: center;
+        gap: 0.35rem;
+      }
+      .wide-only {
+        display: none;
       }
       details.menu summary {
         list-style: none;
@@ -267,6 +275,9 @@ export class ChatView extends LitElement {
         }
         .list-toggle {
           display: none;
+        }
+        .wide-only {
+          display: inline;
         }
       }
     `,
@@ -587,11 +598,13 @@ export class ChatView extends LitElement {
           <button
             data-action="settings"
             @click=${() => this.renderRoot.querySelector<ChatSettings>('hearth-chat-settings')?.show()}
+            aria-label="Chat settings"
+            title="Chat settings"
           >
-            Settings
+            ${gear}<span class="wide-only">Settings</span>
           </button>
           <details class="menu">
-            <summary>Export</summary>
+            <summary>Export / import</summary>
             <div class="items">
               <button
                 data-action="export-json"
