@@ -79,8 +79,13 @@ export class ChatView extends LitElement {
       :host {
         display: grid;
         grid-template-columns: 1fr;
+        grid-template-rows: minmax(0, 1fr);
         height: 100%;
         min-height: 0;
+      }
+      /* Its dialog opens in the top layer: the element itself takes no place in the grid. */
+      hearth-chat-settings {
+        position: absolute;
       }
       aside {
         display: none;
