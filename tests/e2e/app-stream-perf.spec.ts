@@ -58,6 +58,6 @@ test('a long Markdown answer streams with no main-thread task over 50 ms', async
   await expect(body.locator('table tr')).toHaveCount(6);
   await expect(body.locator('li ul li, li ol li')).toHaveCount(4);
   await expect(body.locator('h2')).toHaveCount(4);
-  const rendered = await body.locator('.code-block pre').first().innerText();
+  const rendered = (await body.locator('.code-block pre').first().textContent()) ?? '';
   expect(rendered.split('\n').length).toBeGreaterThanOrEqual(48);
 });

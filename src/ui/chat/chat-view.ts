@@ -461,6 +461,8 @@ export class ChatView extends LitElement {
       this.phase = { kind: 'waiting' };
       const stream = await this.engine.stream({ ...request, signal });
       for await (const chunk of stream) {
+        // Stop freezes the answer where it is: chunks already on their way are not shown.
+        if (signal.aborted) break;
         const choice = chunk.choices[0];
         const delta = choice?.delta.content;
         if (delta) {
@@ -485,7 +487,7 @@ export class ChatView extends LitElement {
           conversation.contextTokens = usage.total_tokens;
         }
       }
-      answer.finish ??= signal.aborted ? 'abort' : 'stop';
+      answer.finish = signal.aborted ? 'abort' : (answer.finish ?? 'stop');
     } catch (error) {
       if (signal.aborted) answer.finish = 'abort';
       else {
