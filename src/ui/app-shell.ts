@@ -104,6 +104,8 @@ export class AppShell extends LitElement {
         gap: 0.4rem;
       }
       main {
+        display: grid;
+        grid-template-rows: minmax(0, 1fr);
         min-height: 0;
         min-width: 0;
         overflow: auto;

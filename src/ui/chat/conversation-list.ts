@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { plus } from '../shell/icons.ts';
+import { pencil, plus, trash } from '../shell/icons.ts';
 import { controls } from '../shell/shared-styles.ts';
 import { matches, type Conversation } from './conversation.ts';
 
@@ -78,6 +78,14 @@ export class ConversationList extends LitElement {
       }
       li[aria-current='true'] .open {
         font-weight: 600;
+      }
+      li .quiet {
+        display: inline-flex;
+        align-items: center;
+        color: var(--muted);
+      }
+      li .quiet.danger {
+        color: var(--danger);
       }
       .small {
         font-size: 0.8rem;
@@ -204,17 +212,19 @@ export class ConversationList extends LitElement {
         class="small quiet"
         data-action="rename"
         aria-label=${`Rename ${c.title}`}
+        title="Rename"
         @click=${() => this.startRename(c.id)}
       >
-        Rename
+        ${pencil}
       </button>
       <button
         class="small quiet danger"
         data-action="delete"
         aria-label=${`Delete ${c.title}`}
+        title="Delete"
         @click=${() => (this.confirming = c.id)}
       >
-        Delete
+        ${trash}
       </button>
     </li>`;
   }

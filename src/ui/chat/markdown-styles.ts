@@ -14,6 +14,11 @@ export const markdownStyles = css`
   .markdown .code-block {
     margin: 0 0 0.75rem;
   }
+  /* Finished blocks out of view skip layout and paint: a long conversation costs what is on screen. */
+  .md-block:not(.md-tail) {
+    content-visibility: auto;
+    contain-intrinsic-size: auto 3rem;
+  }
   .md-block:last-child > :last-child {
     margin-bottom: 0;
   }

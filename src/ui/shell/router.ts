@@ -11,7 +11,8 @@ export interface Route {
 /** `#/chat/abc` -> { view: 'chat', id: 'abc' }; anything unknown is the chat view. */
 export function parseRoute(hash: string): Route {
   const [view, id] = hash.replace(/^#\/?/, '').split('/');
-  const known = viewNames.find((name) => name === view) ?? 'chat';
+  const known = viewNames.find((name) => name === view);
+  if (!known) return { view: 'chat' };
   return id && known === 'chat' ? { view: known, id: decodeURIComponent(id) } : { view: known };
 }
 

@@ -43,6 +43,11 @@ for (const [name, language] of Object.entries(languages)) hljs.registerLanguage(
 const cache = new Map<string, string>();
 const cacheLimit = 64;
 
+export function isHighlighted(code: string, lang: string): boolean {
+  // Plain text is only escaped: cheap enough to count as highlighted.
+  return !hljs.getLanguage(lang) || cache.has(`${lang}\u0000${code}`);
+}
+
 /** Highlighted HTML for a code block (escaped plain text for an unknown language). */
 export function highlight(code: string, lang: string): string {
   const language = hljs.getLanguage(lang) ? lang : 'plaintext';

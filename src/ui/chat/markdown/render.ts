@@ -1,5 +1,5 @@
 import { Marked, type Token, type Tokens } from 'marked';
-import { escapeHtml, highlight } from './highlight.ts';
+import { escapeHtml, highlight, isHighlighted } from './highlight.ts';
 import { sanitize, type SafeHtml } from './sanitize.ts';
 
 /*
@@ -7,7 +7,8 @@ import { sanitize, type SafeHtml } from './sanitize.ts';
  * stay out of the shell's first load). Output is always sanitised here; callers assign it as is.
  */
 
-let streaming = false;
+/** While streaming, code not yet highlighted is shown plain and listed here, to highlight in a task of its own. */
+let unhighlighted: Array<{ code: string; lang: string }> | null = null;
 
 const marked = new Marked({
   gfm: true,
@@ -17,14 +18,15 @@ const marked = new Marked({
         .split(/\s/)[0]!
         .replace(/[^\w+#-]/g, '')
         .toLowerCase();
-      // While an answer streams, a fence that is still open grows every frame: highlight it once it closes.
-      const body =
-        streaming && !fenceClosed(token.raw) ? escapeHtml(token.text) : highlight(token.text, lang);
-      const label = lang
-        ? `<span class="code-lang">${escapeHtml(lang)}</span>`
-        : '<span class="code-lang">text</span>';
+      let body: string;
+      if (unhighlighted && !isHighlighted(token.text, lang)) {
+        // An open fence grows every frame: highlight it once it has closed, and not in the same task.
+        if (fenceClosed(token.raw)) unhighlighted.push({ code: token.text, lang });
+        body = escapeHtml(token.text);
+      } else body = highlight(token.text, lang);
+      const label = escapeHtml(lang || 'text');
       return (
-        `<div class="code-block"><div class="code-head">${label}` +
+        `<div class="code-block"><div class="code-head"><span class="code-lang">${label}</span>` +
         `<button type="button" class="copy-code" data-copy-code="" aria-label="Copy code">Copy</button></div>` +
         `<pre><code class="hljs">${body}</code></pre></div>`
       );
@@ -41,35 +43,65 @@ function fenceClosed(raw: string): boolean {
   return closing !== null && closing[1]![0] === opening[1]![0] && closing[1]!.length >= opening[1]!.length;
 }
 
-/** One block while an answer streams. */
-export function renderStreamingBlock(markdown: string): SafeHtml {
-  streaming = true;
+/**
+ * Sanitised HTML of finished blocks, by their HTML: a code block highlighted while streaming comes
+ * out of the final full parse as the same HTML, and is not sanitised twice.
+ */
+const sanitized = new Map<string, SafeHtml>();
+
+function sanitizeOnce(html: string): SafeHtml {
+  const hit = sanitized.get(html);
+  if (hit !== undefined) return hit;
+  const safe = sanitize(html);
+  if (sanitized.size >= 32) sanitized.delete(sanitized.keys().next().value!);
+  sanitized.set(html, safe);
+  return safe;
+}
+
+export interface StreamedBlock {
+  html: SafeHtml;
+  /** Closed code blocks shown without highlighting; `highlightLater` them, then render again. */
+  pendingCode: Array<{ code: string; lang: string }>;
+}
+
+/** One block while an answer streams; `finished` blocks are kept (and their HTML remembered). */
+export function renderStreamingBlock(markdown: string, finished: boolean): StreamedBlock {
+  const pendingCode: Array<{ code: string; lang: string }> = [];
+  unhighlighted = pendingCode;
   try {
-    return sanitize(marked.parse(markdown, { async: false }));
+    const html = marked.parse(markdown, { async: false });
+    return { html: finished && pendingCode.length === 0 ? sanitizeOnce(html) : sanitize(html), pendingCode };
   } finally {
-    streaming = false;
+    unhighlighted = null;
   }
+}
+
+/** Highlights code into the cache, so the next render of its block finds it. */
+export function highlightLater(code: string, lang: string): void {
+  highlight(code, lang);
 }
 
 /**
  * The whole text lexed once (so lists, references and loose items come out right), then rendered in
- * groups of blocks: each group is one call, so the caller can yield between them and no single
- * task grows with the length of the answer.
+ * groups of blocks, each code block a group of its own: each group is one call, so the caller can
+ * yield between them and no single task grows with the length of the answer.
  */
 export function planFullRender(markdown: string): Array<() => SafeHtml> {
   const tokens = marked.lexer(markdown);
   const groups: Token[][] = [];
   let group: Token[] = [];
   let size = 0;
+  const close = () => {
+    if (group.length) groups.push(group);
+    group = [];
+    size = 0;
+  };
   for (const token of tokens) {
-    if (token.type === 'code' || size + token.raw.length > 2_000) {
-      if (group.length) groups.push(group);
-      group = [];
-      size = 0;
-    }
+    if (token.type === 'code' || size + token.raw.length > 1_500) close();
     group.push(token);
     size += token.raw.length;
+    if (token.type === 'code') close();
   }
-  if (group.length) groups.push(group);
-  return groups.map((part) => () => sanitize(marked.parser(part)));
+  close();
+  return groups.map((part) => () => sanitizeOnce(marked.parser(part)));
 }

@@ -76,6 +76,11 @@ purify.addHook('afterSanitizeAttributes', (node) => {
     case 'IMG':
       guardImage(node);
       break;
+    case 'PRE':
+    case 'TABLE':
+      // Wide code and tables scroll sideways: keyboard users reach them with Tab and scroll with the arrows.
+      node.setAttribute('tabindex', '0');
+      break;
     case 'INPUT':
       // GFM task lists render checkboxes; any other input is not Markdown.
       if (node.getAttribute('type') !== 'checkbox') node.remove();

@@ -64,19 +64,41 @@ export class StreamingMarkdown {
     });
   }
 
+  private highlightLater(
+    renderer: Renderer,
+    element: HTMLElement,
+    block: string,
+    code: Array<{ code: string; lang: string }>,
+  ): void {
+    setTimeout(() => {
+      if (this.closed) return;
+      for (const { code: text, lang } of code) renderer.highlightLater(text, lang);
+      requestAnimationFrame(() => {
+        if (!this.closed) setHtml(element, renderer.renderStreamingBlock(block, true).html);
+      });
+    }, 0);
+  }
+
   private paint(renderer: Renderer): void {
     if (this.closed) return;
-    for (const block of this.pending.splice(0)) {
+    // One finished block per frame, shown at once with its code plain; the code is highlighted in a
+    // task of its own and the block rendered again a frame later, so no task does all three.
+    const block = this.pending.shift();
+    if (block !== undefined) {
       const element = blockElement();
-      setHtml(element, renderer.renderStreamingBlock(block));
+      const { html, pendingCode } = renderer.renderStreamingBlock(block, true);
+      setHtml(element, html);
       this.container.insertBefore(element, this.tailElement);
+      if (pendingCode.length) this.highlightLater(renderer, element, block, pendingCode);
     }
-    const tail = this.splitter.tail;
+    const tail = this.pending.join('') + this.splitter.tail;
     if (!this.tailElement) {
       this.tailElement = blockElement();
+      this.tailElement.classList.add('md-tail');
       this.container.append(this.tailElement);
     }
-    setHtml(this.tailElement, renderer.renderStreamingBlock(tail));
+    setHtml(this.tailElement, renderer.renderStreamingBlock(tail, false).html);
+    if (this.pending.length) this.schedule();
   }
 }
 

@@ -1,0 +1,130 @@
+import { readFileSync } from 'node:fs';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
+import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.ts';
+
+// Accessibility of the shell and the Chat view on the production build: axe finds no serious or
+// critical violation in either theme, at 360 px and on a desktop, with the help dialog open; nothing
+// is wider than the window; every action works from the keyboard. The screenshots go to the README.
+const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
+const app = `http://127.0.0.1:${previewPort}/`;
+const sample = readFileSync('tests/fixtures/markdown/sample-answer.md', 'utf8');
+
+const layouts = [
+  { name: '360', viewport: { width: 360, height: 740 } },
+  { name: 'desktop', viewport: { width: 1280, height: 800 } },
+] as const;
+
+async function seriousViolations(page: Page) {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+async function expectFitsWindow(page: Page) {
+  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
+    scrollWidth: document.documentElement.scrollWidth,
+    innerWidth: window.innerWidth,
+  }));
+  expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+}
+
+async function ask(page: Page, text: string) {
+  await page.locator('#message').fill(text);
+  await page.locator('#message').press('Enter');
+}
+
+for (const theme of ['light', 'dark'] as const) {
+  for (const layout of layouts) {
+    test(`${theme} theme at ${layout.name}: no serious axe violation, nothing wider than the window`, async ({
+      page,
+    }) => {
+      await page.setViewportSize(layout.viewport);
+      await page.addInitScript((t) => localStorage.setItem('hearth:theme', t), theme);
+      await page.goto(app);
+      await expect(page.locator('#message')).toBeEditable();
+      await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
+
+      // The shell with the empty chat.
+      expect(await seriousViolations(page)).toEqual([]);
+      await expectFitsWindow(page);
+      await page.screenshot({ path: `docs/screenshots/shell-${theme}-${layout.name}.png` });
+
+      // A conversation with a table, a list and highlighted code.
+      await page.evaluate(installScriptedEngine, { pieces: tokenPieces(sample), delayMs: 2 });
+      await ask(page, 'Where should a web app keep its notes offline?');
+      const answer = page.locator('hearth-chat-message:not([role-user])').last();
+      await expect(answer.locator('[data-testid="answer-stats"]')).toBeVisible();
+      await expect(answer.locator('.code-block .hljs-keyword').first()).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+      await expectFitsWindow(page);
+      await page.screenshot({ path: `docs/screenshots/chat-${theme}-${layout.name}.png` });
+
+      // The help dialog.
+      await page.locator('[data-action="help"]').click();
+      await expect(page.locator('hearth-help-dialog dialog')).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+      await expectFitsWindow(page);
+      await page.keyboard.press('Escape');
+      await expect(page.locator('hearth-help-dialog dialog')).toBeHidden();
+    });
+  }
+}
+
+test('everything by keyboard: tab to Send and press Enter, and the shortcuts', async ({ page }) => {
+  await page.goto(app);
+  await expect(page.locator('#message')).toBeEditable();
+  await page.evaluate(installScriptedEngine, { pieces: tokenPieces(sample), delayMs: 2 });
+
+  // Shift+Esc focuses the message box; Tab goes on to Send; Enter on it sends.
+  await page.keyboard.press('Shift+Escape');
+  await expect(page.locator('#message')).toBeFocused();
+  await page.keyboard.type('A question? Typed "?" stays in the box.');
+  await expect(page.locator('hearth-help-dialog dialog')).toBeHidden();
+  await page.keyboard.press('Tab');
+  await expect(page.locator('[data-action="send"]')).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(page.locator('hearth-chat-message[role-user]')).toHaveText(
+    /A question\? Typed "\?" stays in the box\./,
+  );
+  await expect(page.locator('[data-testid="answer-stats"]')).toBeVisible();
+  await expect(page.locator('[role="status"]')).toHaveText(/^Answer ready: Here is a short comparison/);
+
+  // Esc stops an answer being written.
+  await page.evaluate(installScriptedEngine, { pieces: tokenPieces(sample.repeat(4)), delayMs: 40 });
+  await page.keyboard.press('Shift+Escape');
+  await page.keyboard.type('Another one');
+  await page.keyboard.press('Enter');
+  const second = page.locator('hearth-chat-message:not([role-user])').last();
+  await expect(second.locator('[data-state="writing"]')).toBeVisible();
+  await page.keyboard.press('Escape');
+  await expect(second.locator('[data-state="stopped"]')).toBeVisible();
+  await expect(page.locator('[role="status"]')).toHaveText('Answer stopped.');
+
+  // Ctrl+K searches the chats; Ctrl+Shift+O starts a new chat; ? and Ctrl+/ show the shortcuts.
+  await page.keyboard.press('Control+k');
+  await expect(page.locator('input[type="search"]')).toBeFocused();
+  await page.keyboard.press('Control+Shift+O');
+  await expect(page).toHaveURL(/#\/chat$/);
+  await expect(page.locator('#message')).toBeFocused();
+  await expect(page.locator('hearth-chat-message')).toHaveCount(0);
+  await page.locator('#message').blur();
+  await page.keyboard.press('?');
+  const help = page.locator('hearth-help-dialog dialog');
+  await expect(help).toBeVisible();
+  await expect(help).toContainText('Ctrl + Shift + O');
+  await page.keyboard.press('Escape');
+  await expect(help).toBeHidden();
+  await page.keyboard.press('Control+/');
+  await expect(help).toBeVisible();
+  await expect(help.getByRole('button', { name: 'Close' })).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(help).toBeHidden();
+
+  // The views are links: Tab reaches them and Enter follows them.
+  await page.locator('nav a', { hasText: 'Device' }).focus();
+  await page.keyboard.press('Enter');
+  await expect(page).toHaveURL(/#\/device$/);
+  await expect(page.locator('hearth-device-panel')).toBeVisible();
+});
