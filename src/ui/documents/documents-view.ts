@@ -439,14 +439,18 @@ export class DocumentsView extends LitElement {
 
   private renderDocument(document: DocumentRecord) {
     const pages = document.pageStarts?.length;
+    const meta = [
+      kind(document.mimeType),
+      formatBytes(document.byteLength),
+      pages ? `${pages} ${pages === 1 ? 'page' : 'pages'}` : '',
+      `${document.chunkCount} passages`,
+    ]
+      .filter(Boolean)
+      .join(' · ');
     return html`<li data-testid="document" data-title=${document.title}>
       <div class="row">
         <span class="name">${document.title || 'Untitled'}</span>
-        <span class="meta muted"
-          >${kind(document.mimeType)} ·
-          ${formatBytes(document.byteLength)}${pages ? ` · ${pages} ${pages === 1 ? 'page' : 'pages'}` : ''} ·
-          ${document.chunkCount} passages</span
-        >
+        <span class="meta muted">${meta}</span>
         <button
           type="button"
           class="danger"
