@@ -7,3 +7,4 @@ export type * from './types.ts';
 export { RAG_METHODS, type RagApi } from './service.ts';
 export type { RagWorkerInit } from './worker-init.ts';
 export type { PreparedChunk, PreparedDocument } from './ingest/prepared.ts';
+export type { Passage } from './store/passage.ts';

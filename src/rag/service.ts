@@ -18,6 +18,7 @@ import {
   storageWrite,
 } from './store/documents.ts';
 import { openRagStore, outdatedTabError } from './store/open.ts';
+import { readPassage, type Passage } from './store/passage.ts';
 import { DEFAULT_DATABASE_NAME, type RagDatabase } from './store/schema.ts';
 import { CollectionIndex, HandleTable } from './search/collection-index.ts';
 import { searchRequestSchema, type SearchRequest, type SearchResult } from './search/request.ts';
@@ -158,6 +159,15 @@ export class RagService {
   /** The searchable documents of a collection (documents still being ingested are not listed). */
   async listDocuments(collectionId: string): Promise<DocumentRecord[]> {
     return readyDocuments(await this.db(), collectionId);
+  }
+
+  /** A document's passage between a search hit's offsets, with its context, for showing a citation. */
+  async passage(documentId: string, range: { start: number; end: number }): Promise<Passage> {
+    const start = Number(range?.start);
+    const end = Number(range?.end);
+    if (!Number.isInteger(start) || !Number.isInteger(end) || start < 0 || end <= start)
+      throw new HearthError('INVALID_INPUT', 'A passage needs whole-number offsets with start < end.');
+    return readPassage(await this.db(), documentId, { start, end });
   }
 
   /** Queued, running and failed jobs (failed ones keep their error until retried or cancelled). */
@@ -411,6 +421,7 @@ export const RAG_METHODS = [
   'waitForJob',
   'deleteDocument',
   'listDocuments',
+  'passage',
   'jobs',
   'retryJob',
   'cancelJob',
