@@ -15,6 +15,7 @@ import {
 } from './engine-host.ts';
 import { disposedError, runtimeError } from './errors.ts';
 import { lazy } from './lazy.ts';
+import { createModels, type ModelsHandle } from './models.ts';
 import { ragApi, startRag, type RagHandle } from './rag.ts';
 
 export type HearthPart = 'chat' | 'embedder';
@@ -51,6 +52,8 @@ export interface Hearth {
   chat: ChatHandle;
   embedder: EmbedderHandle;
   rag: RagHandle;
+  /** The model store: catalog, downloads (pause, resume, cancel), storage; its worker starts on first use. */
+  models: ModelsHandle;
   /** Opens adapter sync on first call (stored adapters go to the chat engine, without the network). */
   adapters(): Promise<AdapterSync>;
   /** Stops every worker and port; every call after this rejects with HEARTH_DISPOSED. */
@@ -178,10 +181,12 @@ export function createHearth(config: HearthConfig = {}): Hearth {
     });
   });
 
+  const models = createModels();
   return {
     chat,
     embedder,
     rag,
+    models,
     adapters: () => sync.get(),
     dispose() {
       if (disposed) return;
@@ -190,6 +195,7 @@ export function createHearth(config: HearthConfig = {}): Hearth {
       stopRag();
       stopEmbedder();
       stopChat();
+      models.dispose();
     },
   };
 }

@@ -21,3 +21,11 @@ export type { EngineEndpoint, EngineHost } from './engine-host.ts';
 export type { Handle } from './handle.ts';
 export { RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './errors.ts';
 export { probeDeviceInWorker } from './device.ts';
+export {
+  createModels,
+  type ModelDownload,
+  type ModelListing,
+  type ModelsApi,
+  type ModelsHandle,
+  type StorageStatus,
+} from './models.ts';
