@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { layerRules } from './scripts/layers/eslint.js';
 
 export default tseslint.config(
   {
@@ -27,4 +28,6 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node, ...globals.browser } },
   },
+  // Imports point down the layers (scripts/layers/layers.json, docs/architecture.md).
+  ...layerRules(),
 );

@@ -1,6 +1,6 @@
 import { connectApi, exposeApi } from '../src/core/rpc/index.ts';
-import type { Embedder } from '../src/engines/embed/contract.ts';
-import { RAG_METHODS, RagService, type RagServiceOptions } from '../src/rag/service.ts';
+import type { Embedder } from '../src/engines/embed/index.ts';
+import { RAG_METHODS, RagService, type RagServiceOptions } from '../src/rag/index.ts';
 
 export interface RagWorkerInit {
   type: 'hearth-rag-init';

@@ -12,7 +12,14 @@ export {
   type ModelRequest,
   type ModelStoreOptions,
 } from './model-store.ts';
-export type { ByteStore } from './storage/byte-store.ts';
-export { CacheStore } from './storage/cache-store.ts';
+export { readText, writeText, type ByteStore, type StoreKey } from './storage/byte-store.ts';
+export { CacheStore, cacheStorageAvailable } from './storage/cache-store.ts';
+export { dataKey, modelKey } from './storage/layout.ts';
 export { MemoryStore } from './storage/memory-store.ts';
-export { OpfsStore } from './storage/opfs-store.ts';
+export { OpfsStore, opfsAvailable } from './storage/opfs-store.ts';
+export {
+  downloadFile,
+  type DownloadContext,
+  type FileToDownload,
+  type StoredFile,
+} from './download/download-file.ts';

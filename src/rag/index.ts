@@ -1,4 +1,10 @@
-export { RagService, type RagServiceOptions, type QueuedDocument } from './service.ts';
+export {
+  RAG_METHODS,
+  RagService,
+  type QueuedDocument,
+  type RagApi,
+  type RagServiceOptions,
+} from './service.ts';
 export type { DocumentInput } from './service-input.ts';
 export type { SearchRequest, SearchResult } from './search/request.ts';
 export type { RagEvent } from './events.ts';

@@ -1,6 +1,6 @@
 import { HearthError, toHearthError } from '../core/errors.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import type { Embedder, EmbedderInfo } from '../engines/embed/contract.ts';
+import type { Embedder, EmbedderInfo } from '../engines/embed/index.ts';
 import { ChangeChannel, type RagEvent } from './events.ts';
 import { RagErrorCode, notFound } from './errors.ts';
 import { exportCollection } from './exchange/export.ts';

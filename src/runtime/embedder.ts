@@ -1,7 +1,11 @@
 import { connectApi } from '../core/rpc/index.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import type { Embedder, EmbedderInfo } from '../engines/embed/contract.ts';
-import type { EmbedService, EmbedServiceLoadOptions } from '../engines/embed/service.ts';
+import type {
+  Embedder,
+  EmbedderInfo,
+  EmbedService,
+  EmbedServiceLoadOptions,
+} from '../engines/embed/index.ts';
 
 export interface EmbedderHandle extends Embedder {
   /** Stops the worker; calls still pending reject with WORKER_FAILED. */

@@ -1,6 +1,6 @@
 import { connectApi, exposeApi, type RemoteApi } from '../core/rpc/index.ts';
-import type { Embedder, EmbedOptions } from '../engines/embed/contract.ts';
-import type { RagApi, RagServiceOptions } from '../rag/service.ts';
+import type { Embedder, EmbedOptions } from '../engines/embed/index.ts';
+import type { RagApi, RagServiceOptions } from '../rag/index.ts';
 import type { RagWorkerInit } from '../../workers/rag.worker.ts';
 
 export interface PersistenceReport {

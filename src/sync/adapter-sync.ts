@@ -8,10 +8,14 @@
 import { HearthError, abortError, toHearthError } from '../core/errors.ts';
 import { formatAdapterId, parseAdapterId, type AdapterManifest } from '../core/adapter-manifest.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import type { ByteStore } from '../models/storage/byte-store.ts';
-import { CacheStore, cacheStorageAvailable } from '../models/storage/cache-store.ts';
-import { MemoryStore } from '../models/storage/memory-store.ts';
-import { OpfsStore, opfsAvailable } from '../models/storage/opfs-store.ts';
+import {
+  CacheStore,
+  cacheStorageAvailable,
+  MemoryStore,
+  OpfsStore,
+  opfsAvailable,
+  type ByteStore,
+} from '../models/index.ts';
 import { AdapterApi } from './adapter-api.ts';
 import type { AdapterFiles, AdapterHost } from './adapter-host.ts';
 import { AdapterStore } from './adapter-store.ts';

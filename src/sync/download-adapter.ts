@@ -7,7 +7,7 @@ import type { HearthError } from '../core/errors.ts';
 import { isHearthError } from '../core/errors.ts';
 import type { AdapterManifest } from '../core/adapter-manifest.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import { downloadFile } from '../models/download/download-file.ts';
+import { downloadFile } from '../models/index.ts';
 import type { AdapterApi } from './adapter-api.ts';
 import type { AdapterStore } from './adapter-store.ts';
 import { storeRepo, storeRevision } from './adapter-store.ts';

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import type { DeviceReport } from '../engines/device/report.ts';
+import type { DeviceReport } from '../runtime/device.ts';
 import { formatBytes } from './format.ts';
 
 /** Shows what the device offers: WebGPU adapter, limits, isolation, threads, storage. */
