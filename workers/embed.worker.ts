@@ -1,5 +1,5 @@
 import { exposeApi } from '../src/core/rpc/index.ts';
-import { EmbedService } from '../src/engines/embed/index.ts';
+import { EMBED_METHODS, EmbedService } from '../src/engines/embed/index.ts';
 import { browserWasmPaths } from '../src/engines/ort-setup/browser-wasm-paths.ts';
 import { httpModelFiles, ModelStore } from '../src/models/index.ts';
 
@@ -14,4 +14,5 @@ exposeApi(
         : httpModelFiles(baseUrl, modelId, revision),
     wasmPaths: browserWasmPaths,
   }),
+  EMBED_METHODS,
 );

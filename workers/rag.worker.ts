@@ -15,6 +15,6 @@ function init(event: MessageEvent<RagWorkerInit>) {
   self.removeEventListener('message', init);
   const embedder = connectApi<Embedder>(event.data.embedderPort).api;
   const service = new RagService(embedder, event.data.options);
-  exposeApi(Object.fromEntries(RAG_METHODS.map((name) => [name, service[name].bind(service)])));
+  exposeApi(service, RAG_METHODS);
 }
 self.addEventListener('message', init);

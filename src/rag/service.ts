@@ -1,5 +1,6 @@
 import { HearthError, toHearthError } from '../core/errors.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
+import type { MethodName } from '../core/rpc/index.ts';
 import type { Embedder, EmbedderInfo } from '../engines/embed/index.ts';
 import { ChangeChannel, type RagEvent } from './events.ts';
 import { RagErrorCode, notFound } from './errors.ts';
@@ -424,7 +425,7 @@ export const RAG_METHODS = [
   'resume',
   'idle',
   'close',
-] as const satisfies readonly (keyof RagService)[];
+] as const satisfies readonly MethodName<RagService>[];
 
 export type RagApi = Pick<RagService, (typeof RAG_METHODS)[number]>;
 

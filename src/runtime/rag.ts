@@ -35,6 +35,7 @@ export async function startRag(options: StartRagOptions): Promise<RagClient> {
       embed: (texts: string[], embedOptions?: EmbedOptions) => embedder.embed(texts, embedOptions),
       countTokens: (texts: string[]) => embedder.countTokens(texts),
     },
+    ['info', 'embed', 'countTokens'],
     channel.port1,
   );
   const worker = new Worker(new URL('../../workers/rag.worker.ts', import.meta.url), { type: 'module' });
