@@ -2,7 +2,7 @@
  * Errors the API returns, in OpenAI's shape (`{error: {message, type, param, code}}`) so existing clients
  * surface them. Every one is a HearthError with a stable code and an HTTP status.
  */
-import { HearthError } from '../../src/core/errors.ts';
+import { HearthError, type HearthErrorCode } from '../../src/core/errors.ts';
 
 const TYPE_BY_STATUS: Record<number, string> = {
   400: 'invalid_request_error',
@@ -25,7 +25,9 @@ export class HttpError extends HearthError {
     message: string,
     options: { param?: string; details?: unknown } = {},
   ) {
-    super(code, message, { details: options.details });
+    // HTTP errors carry the `code` of OpenAI's error body (fastify's own codes among them): an open
+    // set, unlike the codes the server throws as HearthErrors (server/errors.ts).
+    super(code as HearthErrorCode, message, { details: options.details });
     this.status = status;
     this.param = options.param ?? null;
   }

@@ -23,3 +23,4 @@ export {
   type FileToDownload,
   type StoredFile,
 } from './download/download-file.ts';
+export { MODEL_ERROR_CODES } from './errors.ts';

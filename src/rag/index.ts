@@ -8,5 +8,5 @@ export {
 export type { DocumentInput } from './service-input.ts';
 export type { SearchRequest, SearchResult } from './search/request.ts';
 export type { RagEvent } from './events.ts';
-export { RagErrorCode } from './errors.ts';
+export { RAG_ERROR_CODES } from './errors.ts';
 export type * from './types.ts';

@@ -3,7 +3,7 @@ import type { LongOperationOptions } from '../core/progress.ts';
 import type { MethodName } from '../core/rpc/index.ts';
 import type { Embedder, EmbedderInfo } from '../engines/embed/index.ts';
 import { ChangeChannel, type RagEvent } from './events.ts';
-import { RagErrorCode, notFound } from './errors.ts';
+import { notFound } from './errors.ts';
 import { exportCollection } from './exchange/export.ts';
 import { importCollection } from './exchange/import.ts';
 import { ingestDocument, type IngestSettings } from './ingest/ingest-document.ts';
@@ -436,7 +436,7 @@ function toModelRef(info: EmbedderInfo): EmbeddingModelRef {
 function modelMismatch(collection: CollectionRecord, model: EmbeddingModelRef): HearthError {
   const describe = (m: EmbeddingModelRef) => `${m.modelId}@${m.revision} (${m.dimensions} dimensions)`;
   return new HearthError(
-    RagErrorCode.modelMismatch,
+    'RAG_MODEL_MISMATCH',
     `Collection "${collection.name}" was embedded with ${describe(collection.model)}, but the embedding model in use is ${describe(model)}. Re-embed the collection (reembed) to use it with this model.`,
     { details: { collectionId: collection.id, collectionModel: collection.model, embedderModel: model } },
   );

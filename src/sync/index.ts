@@ -11,3 +11,4 @@ export {
   type UploadedFeedback,
   type UploadFeedbackOptions,
 } from './feedback.ts';
+export { SYNC_ERROR_CODES } from './errors.ts';

@@ -9,3 +9,4 @@ export {
   type EmbedModelSource,
   type EmbedServiceLoadOptions,
 } from './service.ts';
+export { EMBED_ERROR_CODES } from './errors.ts';
