@@ -2,7 +2,7 @@ export { catalog, filesFor, findModel, getModel, HUB_BASE_URL } from './catalog.
 export type { CatalogEntry, ChatFacts, Dtype, EmbedFacts, ModelFile, ModelSource } from './catalog-schema.ts';
 export { DEMO_BASE_URL } from './demo-entries.ts';
 export { describeHashSource, type HashSource } from './download/hash-source.ts';
-export { formatBytes, type EstimateFn } from './download/quota.ts';
+export type { EstimateFn } from './download/quota.ts';
 export { httpModelFiles, resolveUrl } from './http-model-files.ts';
 export type { CachedModel, FileState, FileStatus } from './inventory.ts';
 export {

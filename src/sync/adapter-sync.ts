@@ -16,7 +16,7 @@ import {
   opfsAvailable,
   type ByteStore,
 } from '../models/index.ts';
-import { AdapterApi } from './adapter-api.ts';
+import { AdapterServerClient } from './adapter-server-client.ts';
 import type { AdapterFiles, AdapterHost } from './adapter-host.ts';
 import { AdapterStore } from './adapter-store.ts';
 import { downloadAdapter } from './download-adapter.ts';
@@ -57,7 +57,7 @@ function defaultStore(): ByteStore {
 }
 
 export class AdapterSync {
-  readonly api: AdapterApi;
+  readonly api: AdapterServerClient;
   private readonly store: AdapterStore;
   /** name -> the ref requests use now */
   private readonly active = new Map<string, string>();
@@ -70,7 +70,11 @@ export class AdapterSync {
   private polling: AbortController | undefined;
 
   private constructor(private readonly options: AdapterSyncOptions) {
-    this.api = new AdapterApi({ baseUrl: options.baseUrl, apiKey: options.apiKey, fetch: options.fetch });
+    this.api = new AdapterServerClient({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      fetch: options.fetch,
+    });
     this.store = new AdapterStore(options.store ?? defaultStore(), options.baseModel);
   }
 

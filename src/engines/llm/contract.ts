@@ -1,5 +1,6 @@
 import type { LongOperationOptions } from '../../core/progress.ts';
 import type { AdapterInfo } from '../lora/index.ts';
+import type { AdapterFiles } from '../../core/adapter-files.ts';
 
 /* OpenAI chat-completions shapes, so code written for OpenAI's client reads the same here. */
 
@@ -133,12 +134,6 @@ export interface ChatEngine {
   readonly adapters?: AdapterApi;
 }
 
-/** The two PEFT files of an adapter: `adapter_config.json` (parsed, or its bytes) and the safetensors weights. */
-export interface AdapterFiles {
-  config: unknown;
-  weights: Uint8Array;
-}
-
 /** LoRA adapters resident on an engine, named `name@version` (immutable) and chosen per request. */
 export interface AdapterApi {
   load(ref: string, files: AdapterFiles): Promise<AdapterInfo>;
@@ -146,4 +141,4 @@ export interface AdapterApi {
   list(): Promise<AdapterInfo[]>;
 }
 
-export type { AdapterInfo };
+export type { AdapterFiles, AdapterInfo };
