@@ -84,7 +84,7 @@ export type {
   QueuedDocument,
   SupportedMimeType,
 } from './rag/index.ts';
-export { RagErrorCode } from './rag/index.ts';
+export { RAG_ERROR_CODES } from './rag/index.ts';
 export type { AdapterHost, SyncFailure } from './sync/index.ts';
 export type { Appender, ByteStore, StoredEntry, StoreKey } from './models/index.ts';
 export type { DevicePreference } from './engines/ort-setup/index.ts';

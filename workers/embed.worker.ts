@@ -1,8 +1,7 @@
 import { exposeApi } from '../src/core/rpc/index.ts';
-import { EmbedService } from '../src/engines/embed/service.ts';
+import { EMBED_METHODS, EmbedService } from '../src/engines/embed/index.ts';
 import { browserWasmPaths } from '../src/engines/ort-setup/browser-wasm-paths.ts';
-import { httpModelFiles } from '../src/models/http-model-files.ts';
-import { ModelStore } from '../src/models/model-store.ts';
+import { httpModelFiles, ModelStore } from '../src/models/index.ts';
 
 // Created on first use: the store opens OPFS, which a model read straight over HTTP never needs.
 let store: ModelStore | undefined;
@@ -15,4 +14,5 @@ exposeApi(
         : httpModelFiles(baseUrl, modelId, revision),
     wasmPaths: browserWasmPaths,
   }),
+  EMBED_METHODS,
 );

@@ -1,10 +1,9 @@
 import { exposeApi } from '../src/core/rpc/index.ts';
 import { loadWasmBuild } from '../src/engines/llm/onnx-decoder/browser-wasm-build.ts';
-import { LlmService } from '../src/engines/llm/service.ts';
+import { LLM_METHODS, LlmService } from '../src/engines/llm/service.ts';
 import { detectToolCallFormat, toolHooksFactory } from '../src/engines/llm/tools/index.ts';
 import { browserWasmPaths } from '../src/engines/ort-setup/browser-wasm-paths.ts';
-import { httpModelFiles } from '../src/models/http-model-files.ts';
-import { ModelStore } from '../src/models/model-store.ts';
+import { httpModelFiles, ModelStore } from '../src/models/index.ts';
 
 // Created on first use: the store opens OPFS, which a model read straight over HTTP never needs.
 let store: ModelStore | undefined;
@@ -25,4 +24,5 @@ exposeApi(
       return loadWebLlmChatEngine(modelId, options);
     },
   }),
+  LLM_METHODS,
 );

@@ -1,5 +1,5 @@
 import { exposeApi } from '../src/core/rpc/index.ts';
-import { MODELS_METHODS, ModelsService } from '../src/runtime/models-service.ts';
+import { chooseDevice } from '../src/engines/ort-setup/index.ts';
+import { MODELS_METHODS, ModelsService } from '../src/models/index.ts';
 
-const service = new ModelsService();
-exposeApi(Object.fromEntries(MODELS_METHODS.map((name) => [name, service[name].bind(service)])));
+exposeApi(new ModelsService({ chooseAutoDevice: () => chooseDevice('auto') }), MODELS_METHODS);

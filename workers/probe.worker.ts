@@ -1,4 +1,4 @@
 import { exposeApi } from '../src/core/rpc/index.ts';
-import { ProbeService } from '../src/engines/device/probe-service.ts';
+import { PROBE_METHODS, ProbeService } from '../src/engines/device/probe-service.ts';
 
-exposeApi(new ProbeService());
+exposeApi(new ProbeService(), PROBE_METHODS);

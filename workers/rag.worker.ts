@@ -1,7 +1,6 @@
 import { connectApi, exposeApi } from '../src/core/rpc/index.ts';
-import type { Embedder } from '../src/engines/embed/contract.ts';
-import { RAG_METHODS, RagService } from '../src/rag/service.ts';
-import type { RagWorkerInit } from '../src/rag/worker-init.ts';
+import type { Embedder } from '../src/engines/embed/index.ts';
+import { RAG_METHODS, RagService, type RagWorkerInit } from '../src/rag/index.ts';
 
 // The first message carries the embedder's port; the RPC is served from then on.
 function init(event: MessageEvent<RagWorkerInit>) {
@@ -9,6 +8,6 @@ function init(event: MessageEvent<RagWorkerInit>) {
   self.removeEventListener('message', init);
   const embedder = connectApi<Embedder>(event.data.embedderPort).api;
   const service = new RagService(embedder, event.data.options);
-  exposeApi(Object.fromEntries(RAG_METHODS.map((name) => [name, service[name].bind(service)])));
+  exposeApi(service, RAG_METHODS);
 }
 self.addEventListener('message', init);

@@ -38,4 +38,4 @@ class TransformersBench {
   }
 }
 
-exposeApi(new TransformersBench());
+exposeApi(new TransformersBench(), ['load', 'embed']);

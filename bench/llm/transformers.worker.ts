@@ -64,4 +64,4 @@ class TransformersLlmBench {
   }
 }
 
-exposeApi(new TransformersLlmBench());
+exposeApi(new TransformersLlmBench(), ['load', 'generate']);

@@ -2,8 +2,37 @@
  * Every failure Hearth reports carries a stable `code` (for programs) and a message that tells
  * the user what to do next (for people). Codes survive worker boundaries intact.
  */
-export type HearthErrorCode =
-  'ABORTED' | 'INVALID_INPUT' | 'WEBGPU_UNAVAILABLE' | 'WORKER_FAILED' | 'INTERNAL' | (string & {});
+/** Every module adds its codes by declaration merging (see src/rag/errors.ts); the union is closed. */
+export interface HearthErrorCodes {
+  ABORTED: true;
+  INVALID_INPUT: true;
+  WEBGPU_UNAVAILABLE: true;
+  WORKER_FAILED: true;
+  INTERNAL: true;
+}
+export type HearthErrorCode = keyof HearthErrorCodes; // no `string & {}`
+
+/** The codes of `core` itself, each with what the user does about it. */
+export const CORE_ERROR_CODES = {
+  ABORTED: 'The operation was cancelled, as asked; start it again when you want it.',
+  INVALID_INPUT: 'A call was given arguments it cannot use; the message names the field and what it expects.',
+  WEBGPU_UNAVAILABLE:
+    "This browser or device offers no usable WebGPU: use device 'wasm' (or 'auto'), or a browser with WebGPU enabled.",
+  WORKER_FAILED:
+    'A worker stopped or failed to start: reload the page; if it happens again, check the console.',
+  INTERNAL:
+    'Something failed that Hearth did not expect: reload the page and report the message if it happens again.',
+  UNSUPPORTED: 'The loaded model or backend cannot do what was asked; the message says what it lacks.',
+  MODEL_FILE_MISSING:
+    "A model file is not there: check the model's base URL and id, or download the model again.",
+  MODEL_FILE_MALFORMED:
+    'A model file is not in the format expected: download the model again, or use another export.',
+  SAFETENSORS_INVALID:
+    'The safetensors file is damaged or not safetensors: export or download the file again.',
+  SAFETENSORS_DTYPE:
+    'The safetensors file holds a tensor type Hearth cannot read: save it as float32, float16 or bfloat16.',
+} as const;
+export interface HearthErrorCodes extends Record<keyof typeof CORE_ERROR_CODES, true> {}
 
 export interface HearthErrorShape {
   code: HearthErrorCode;

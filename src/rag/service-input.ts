@@ -1,6 +1,5 @@
 import { z } from 'zod';
 import { HearthError } from '../core/errors.ts';
-import { RagErrorCode } from './errors.ts';
 import type { SupportedMimeType } from './types.ts';
 
 const MIME_ALIASES: Record<string, SupportedMimeType> = {
@@ -45,7 +44,7 @@ export function resolveMimeType(
     if (/\.(txt|text)$/.test(name) || !type) return 'text/plain';
   }
   throw new HearthError(
-    RagErrorCode.unsupportedType,
+    'RAG_UNSUPPORTED_TYPE',
     `Documents of type "${type || name}" cannot be added. Add plain text, Markdown, HTML or PDF.`,
   );
 }

@@ -1,8 +1,9 @@
-import { HearthError, toHearthError } from '../core/errors.ts';
+import { HearthError } from '../core/errors.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import type { Embedder, EmbedderInfo } from '../engines/embed/contract.ts';
+import type { MethodName } from '../core/rpc/index.ts';
+import type { Embedder, EmbedderInfo } from '../engines/embed/index.ts';
 import { ChangeChannel, type RagEvent } from './events.ts';
-import { RagErrorCode, notFound } from './errors.ts';
+import { notFound } from './errors.ts';
 import { exportCollection } from './exchange/export.ts';
 import { importCollection } from './exchange/import.ts';
 import { ingestDocument, type IngestSettings } from './ingest/ingest-document.ts';
@@ -20,7 +21,7 @@ import {
 import { openRagStore, outdatedTabError } from './store/open.ts';
 import { readPassage, type Passage } from './store/passage.ts';
 import { DEFAULT_DATABASE_NAME, type RagDatabase } from './store/schema.ts';
-import { CollectionIndex, HandleTable } from './search/collection-index.ts';
+import { IndexCache } from './search/index-cache.ts';
 import { searchRequestSchema, type SearchRequest, type SearchResult } from './search/request.ts';
 import { hydrate, rank } from './search/search.ts';
 import { documentInputSchema, parseInput, resolveMimeType, type DocumentInput } from './service-input.ts';
@@ -62,11 +63,7 @@ export class RagService {
   private database: Promise<RagDatabase> | null = null;
   private queue: IngestQueue | null = null;
   private outdated: HearthError | null = null;
-  private readonly handles = new HandleTable();
-  private readonly indexes = new Map<string, CollectionIndex>();
-  /** Collections whose in-memory index may lag the store (changed in another tab). */
-  private readonly stale = new Set<string>();
-  private readonly syncing = new Map<string, Promise<void>>();
+  private readonly indexes: IndexCache;
   private readonly channel: ChangeChannel;
 
   constructor(
@@ -75,7 +72,11 @@ export class RagService {
   ) {
     this.settings = { ...DEFAULTS, ...definedOnly(options) };
     this.databaseName = options.databaseName ?? DEFAULT_DATABASE_NAME;
-    this.channel = new ChangeChannel(this.databaseName, (event) => this.stale.add(event.collectionId));
+    this.indexes = new IndexCache({ preferJsKernel: options.preferJsKernel });
+    // A change announced by another tab leaves our index of that collection behind the store.
+    this.channel = new ChangeChannel(this.databaseName, (event) =>
+      this.indexes.markStale(event.collectionId),
+    );
   }
 
   async createCollection(input: { name: string }): Promise<CollectionRecord> {
@@ -99,7 +100,7 @@ export class RagService {
 
   async deleteCollection(collectionId: string): Promise<void> {
     const documentIds = await deleteCollectionRows(await this.db(), collectionId);
-    this.dropIndex(collectionId);
+    this.indexes.drop(collectionId);
     this.channel.announce({ type: 'collections', collectionId, documentIds });
   }
 
@@ -148,7 +149,7 @@ export class RagService {
     const db = await this.db();
     const document = await deleteDocumentRows(db, documentId);
     if (!document) throw notFound('document', documentId);
-    this.indexes.get(document.collectionId)?.removeDocuments([documentId]);
+    this.indexes.removeDocuments(document.collectionId, [documentId]);
     this.channel.announce({
       type: 'documents',
       collectionId: document.collectionId,
@@ -207,7 +208,7 @@ export class RagService {
     const collection = await this.collection(collectionId);
     const model = toModelRef(await this.embedder.info());
     await storageWrite(() => db.put('collections', { ...collection, model }));
-    this.dropIndex(collectionId);
+    this.indexes.drop(collectionId);
     const jobId = await this.queue!.enqueue({ kind: 'reembed', collectionId, documentId: null, input: null });
     this.channel.announce({ type: 'collections', collectionId, documentIds: [] });
     return { jobId };
@@ -235,8 +236,12 @@ export class RagService {
       if (parsed.query.trim() !== '')
         queryVector = (await this.embedder.embed([parsed.query], { kind: 'query' }))[0] ?? null;
     }
-    const indexes = await Promise.all(collections.map((collection) => this.index(db, collection)));
-    return hydrate(db, this.handles, rank(parsed, indexes, this.handles, queryVector ?? null));
+    const indexes = await Promise.all(collections.map((collection) => this.indexes.get(db, collection)));
+    return hydrate(
+      db,
+      this.indexes.handles,
+      rank(parsed, indexes, this.indexes.handles, queryVector ?? null),
+    );
   }
 
   /** Loads collections into memory ahead of the first search; returns chunks and vector bytes held. */
@@ -245,7 +250,7 @@ export class RagService {
     const collections = collectionIds
       ? await Promise.all(collectionIds.map((id) => this.collection(id)))
       : await db.getAll('collections');
-    const indexes = await Promise.all(collections.map((collection) => this.index(db, collection)));
+    const indexes = await Promise.all(collections.map((collection) => this.indexes.get(db, collection)));
     return {
       chunks: indexes.reduce((sum, index) => sum + index.chunkCount, 0),
       vectorBytes: indexes.reduce((sum, index) => sum + index.matrix.vectorBytes, 0),
@@ -340,7 +345,7 @@ export class RagService {
   };
 
   private readonly changed = (collectionId: string, documentIds: string[]): void => {
-    this.stale.add(collectionId);
+    this.indexes.markStale(collectionId);
     this.channel.announce({ type: 'documents', collectionId, documentIds });
   };
 
@@ -367,45 +372,6 @@ export class RagService {
     const collection = await (await this.db()).get('collections', collectionId);
     if (!collection) throw notFound('collection', collectionId);
     return collection;
-  };
-
-  private readonly index = async (
-    db: RagDatabase,
-    collection: CollectionRecord,
-  ): Promise<CollectionIndex> => {
-    let index = this.indexes.get(collection.id);
-    if (index && !sameModel(index.collection.model, collection.model)) {
-      this.dropIndex(collection.id);
-      index = undefined;
-    }
-    if (!index) {
-      index = new CollectionIndex(collection, this.handles, { preferJs: this.options.preferJsKernel });
-      this.indexes.set(collection.id, index);
-      this.stale.add(collection.id);
-    }
-    // One sync at a time per collection; searches meanwhile wait for it rather than see half an index.
-    let syncing = this.syncing.get(collection.id);
-    if (!syncing && this.stale.delete(collection.id)) {
-      const loading = index;
-      syncing = loading
-        .sync(db)
-        .then(() => undefined)
-        .catch((error: unknown) => {
-          this.stale.add(collection.id);
-          throw toHearthError(error);
-        })
-        .finally(() => this.syncing.delete(collection.id));
-      this.syncing.set(collection.id, syncing);
-    }
-    if (syncing) await syncing;
-    return index;
-  };
-
-  private readonly dropIndex = (collectionId: string): void => {
-    const index = this.indexes.get(collectionId);
-    if (!index) return;
-    index.removeDocuments([...index.documents.keys()]);
-    this.indexes.delete(collectionId);
   };
 }
 
@@ -435,7 +401,7 @@ export const RAG_METHODS = [
   'resume',
   'idle',
   'close',
-] as const satisfies readonly (keyof RagService)[];
+] as const satisfies readonly MethodName<RagService>[];
 
 export type RagApi = Pick<RagService, (typeof RAG_METHODS)[number]>;
 
@@ -446,7 +412,7 @@ function toModelRef(info: EmbedderInfo): EmbeddingModelRef {
 function modelMismatch(collection: CollectionRecord, model: EmbeddingModelRef): HearthError {
   const describe = (m: EmbeddingModelRef) => `${m.modelId}@${m.revision} (${m.dimensions} dimensions)`;
   return new HearthError(
-    RagErrorCode.modelMismatch,
+    'RAG_MODEL_MISMATCH',
     `Collection "${collection.name}" was embedded with ${describe(collection.model)}, but the embedding model in use is ${describe(model)}. Re-embed the collection (reembed) to use it with this model.`,
     { details: { collectionId: collection.id, collectionModel: collection.model, embedderModel: model } },
   );

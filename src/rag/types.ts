@@ -1,3 +1,5 @@
+import type { HearthErrorCode } from '../core/errors.ts';
+
 /** The embedding model a collection's vectors came from; vectors of two models never mix. */
 export interface EmbeddingModelRef {
   modelId: string;
@@ -125,7 +127,7 @@ export interface IngestJobRecord {
   input: IngestJobInput | null;
   state: IngestJobState;
   attempts: number;
-  error: { code: string; message: string } | null;
+  error: { code: HearthErrorCode; message: string } | null;
   createdAt: number;
 }
 

@@ -2,17 +2,14 @@ import type { RemoteApi } from '../core/rpc/index.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
 import type {
   AdapterApi,
-  ChatCompletion,
-  ChatCompletionChunk,
   ChatCompletionRequest,
+  ChatCompletionsCreate,
   EngineCapabilities,
 } from '../engines/llm/contract.ts';
 import type { LlmLoadOptions, LlmService } from '../engines/llm/service.ts';
 
 export interface ChatCompletions {
-  create(request: ChatCompletionRequest & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
-  create(request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
-  create(request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
+  create: ChatCompletionsCreate;
 }
 
 /** The chat capability, shaped like OpenAI's `client.chat`: `completions.create({ messages, stream, signal, … })`. */

@@ -1,7 +1,7 @@
 import type { RemoteApi } from '../core/rpc/index.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import type { Embedder, EmbedderInfo } from '../engines/embed/contract.ts';
-import type { EmbedService, EmbedServiceLoadOptions } from '../engines/embed/service.ts';
+import type { Embedder, EmbedderInfo } from '../engines/embed/index.ts';
+import type { EmbedService, EmbedServiceLoadOptions } from '../engines/embed/index.ts';
 import { connectEngine, embedWorkerHost, type EngineHost } from './engine-host.ts';
 import type { Handle } from './handle.ts';
 

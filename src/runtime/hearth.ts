@@ -1,5 +1,5 @@
 import type { Progress } from '../core/progress.ts';
-import type { EmbedService, EmbedServiceLoadOptions } from '../engines/embed/service.ts';
+import type { EmbedService, EmbedServiceLoadOptions } from '../engines/embed/index.ts';
 import type { LlmLoadOptions, LlmService } from '../engines/llm/service.ts';
 import type { RagServiceOptions } from '../rag/index.ts';
 import { AdapterSync, type AdapterSyncOptions } from '../sync/index.ts';

@@ -20,7 +20,7 @@ export {
 export type { EngineEndpoint, EngineHost } from './engine-host.ts';
 export type { Handle } from './handle.ts';
 export { RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './errors.ts';
-export { probeDeviceInWorker } from './device.ts';
+export { probeDeviceInWorker, type DeviceReport } from './device.ts';
 export {
   createModels,
   type ModelDownload,
@@ -29,3 +29,10 @@ export {
   type ModelsHandle,
   type StorageStatus,
 } from './models.ts';
+// Types the UI shows, reached through the runtime (the UI imports nothing below it).
+export type {
+  ChatCompletionChunk,
+  ChatCompletionRequest,
+  EngineCapabilities,
+} from '../engines/llm/contract.ts';
+export type { CollectionRecord, DocumentRecord, Passage, SearchResult } from '../rag/index.ts';

@@ -1,6 +1,6 @@
 import { HearthError, toHearthError } from '../core/errors.ts';
 import type { Progress } from '../core/progress.ts';
-import type { DeviceChoice } from '../engines/ort-setup/device.ts';
+import type { DeviceChoice } from '../engines/ort-setup/index.ts';
 import {
   catalog,
   filesFor,
@@ -12,9 +12,9 @@ import {
 import { connectEngine, type EngineConnection, type EngineHost } from './engine-host.ts';
 import type { Handle } from './handle.ts';
 import { lazy } from './lazy.ts';
-import type { ModelDownloadRequest, ModelDownloadResult, ModelsService } from './models-service.ts';
+import type { ModelDownloadRequest, ModelDownloadResult, ModelsService } from '../models/index.ts';
 
-export type { ModelDownloadRequest, ModelDownloadResult } from './models-service.ts';
+export type { ModelDownloadRequest, ModelDownloadResult } from '../models/index.ts';
 export type { DeviceChoice };
 
 export const modelsWorkerHost: EngineHost = () =>

@@ -1,5 +1,5 @@
 import { connectApi, exposeApi, type RemoteApi } from '../core/rpc/index.ts';
-import type { Embedder, EmbedOptions } from '../engines/embed/contract.ts';
+import type { Embedder, EmbedOptions } from '../engines/embed/index.ts';
 import { requestPersistence, type PersistenceReport } from '../models/index.ts';
 import { RAG_METHODS, type RagApi, type RagServiceOptions, type RagWorkerInit } from '../rag/index.ts';
 import type { Handle } from './handle.ts';
@@ -50,6 +50,7 @@ export async function startRag(options: StartRagOptions): Promise<RagHandle> {
       embed: (texts: string[], embedOptions?: EmbedOptions) => embedder.embed(texts, embedOptions),
       countTokens: (texts: string[]) => embedder.countTokens(texts),
     },
+    ['info', 'embed', 'countTokens'],
     channel.port1,
   );
   const worker = workerHost();

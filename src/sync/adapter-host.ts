@@ -2,19 +2,9 @@
  * What adapter sync hands an engine: the seam between `src/sync` and the LoRA engine (`src/engines/lora`).
  * The engine implements it; sync calls it only with files that passed the manifest's SHA-256 check.
  */
+import type { AdapterFiles } from '../core/adapter-files.ts';
 
-/** The two PEFT files of one adapter version, as `preparePeftAdapter` takes them. */
-export interface AdapterFiles {
-  /** Parsed `adapter_config.json`. */
-  config: unknown;
-  /** `adapter_model.safetensors`, whole. */
-  weights: Uint8Array;
-  /**
-   * The trainer's PyTorch reference (`reference_logits.json`: base and base+adapter logits for a fixed prompt),
-   * present only when sync was asked for it (`includeReference`): parity tests, not everyday use.
-   */
-  reference?: unknown;
-}
+export type { AdapterFiles };
 
 export interface AdapterHost {
   /**

@@ -10,8 +10,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import { adapterManifestSchema, type AdapterManifest } from '../core/adapter-manifest.ts';
-import { readText, writeText, type ByteStore } from '../models/storage/byte-store.ts';
-import { dataKey, modelKey } from '../models/storage/layout.ts';
+import { dataKey, modelKey, readText, writeText, type ByteStore } from '../models/index.ts';
 import { syncError } from './errors.ts';
 
 const stateSchema = z.object({

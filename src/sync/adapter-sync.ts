@@ -8,11 +8,15 @@
 import { HearthError, abortError, toHearthError } from '../core/errors.ts';
 import { formatAdapterId, parseAdapterId, type AdapterManifest } from '../core/adapter-manifest.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import type { ByteStore } from '../models/storage/byte-store.ts';
-import { CacheStore, cacheStorageAvailable } from '../models/storage/cache-store.ts';
-import { MemoryStore } from '../models/storage/memory-store.ts';
-import { OpfsStore, opfsAvailable } from '../models/storage/opfs-store.ts';
-import { AdapterApi } from './adapter-api.ts';
+import {
+  CacheStore,
+  cacheStorageAvailable,
+  MemoryStore,
+  OpfsStore,
+  opfsAvailable,
+  type ByteStore,
+} from '../models/index.ts';
+import { AdapterServerClient } from './adapter-server-client.ts';
 import type { AdapterFiles, AdapterHost } from './adapter-host.ts';
 import { AdapterStore } from './adapter-store.ts';
 import { downloadAdapter } from './download-adapter.ts';
@@ -53,7 +57,7 @@ function defaultStore(): ByteStore {
 }
 
 export class AdapterSync {
-  readonly api: AdapterApi;
+  readonly api: AdapterServerClient;
   private readonly store: AdapterStore;
   /** name -> the ref requests use now */
   private readonly active = new Map<string, string>();
@@ -66,7 +70,11 @@ export class AdapterSync {
   private polling: AbortController | undefined;
 
   private constructor(private readonly options: AdapterSyncOptions) {
-    this.api = new AdapterApi({ baseUrl: options.baseUrl, apiKey: options.apiKey, fetch: options.fetch });
+    this.api = new AdapterServerClient({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      fetch: options.fetch,
+    });
     this.store = new AdapterStore(options.store ?? defaultStore(), options.baseModel);
   }
 

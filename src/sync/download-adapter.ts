@@ -7,8 +7,8 @@ import type { HearthError } from '../core/errors.ts';
 import { isHearthError } from '../core/errors.ts';
 import type { AdapterManifest } from '../core/adapter-manifest.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import { downloadFile } from '../models/download/download-file.ts';
-import type { AdapterApi } from './adapter-api.ts';
+import { downloadFile } from '../models/index.ts';
+import type { AdapterServerClient } from './adapter-server-client.ts';
 import type { AdapterStore } from './adapter-store.ts';
 import { storeRepo, storeRevision } from './adapter-store.ts';
 import { syncError } from './errors.ts';
@@ -28,7 +28,7 @@ export interface AdapterDownload {
 
 export async function downloadAdapter(
   manifest: AdapterManifest,
-  api: AdapterApi,
+  api: AdapterServerClient,
   store: AdapterStore,
   options: DownloadAdapterOptions,
 ): Promise<AdapterDownload> {

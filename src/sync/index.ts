@@ -1,4 +1,4 @@
-export { AdapterApi, type AdapterApiOptions } from './adapter-api.ts';
+export { AdapterServerClient, type AdapterServerClientOptions } from './adapter-server-client.ts';
 export type { AdapterFiles, AdapterHost } from './adapter-host.ts';
 export { AdapterSync, type AdapterSyncOptions } from './adapter-sync.ts';
 export type { SyncErrorCode } from './errors.ts';
@@ -11,3 +11,4 @@ export {
   type UploadedFeedback,
   type UploadFeedbackOptions,
 } from './feedback.ts';
+export { SYNC_ERROR_CODES } from './errors.ts';

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
-import type { DeviceReport } from '../engines/device/report.ts';
-import { formatBytes } from './format.ts';
+import type { DeviceReport } from '../runtime/device.ts';
+import { formatBytes } from '../core/format-bytes.ts';
 
 /** Shows what the device offers: WebGPU adapter, limits, isolation, threads, storage. */
 export class DevicePanel extends LitElement {

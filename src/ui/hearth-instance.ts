@@ -21,16 +21,22 @@ export function getHearth(): Promise<Hearth> {
   return instance;
 }
 
+const modelsBaseUrl = () => new URL('/models', location.href).href;
+
+/** The chat model the app loads: the bundled demo model, on the device `auto` picks. */
+export function chatModelConfig() {
+  return {
+    backend: 'ort',
+    model: { baseUrl: modelsBaseUrl(), modelId: demoModels.chat },
+    device: 'auto',
+    overflow: 'truncate-oldest',
+  } as const;
+}
+
 async function create(): Promise<Hearth> {
   const { createHearth } = await import('../runtime/index.ts');
-  const baseUrl = new URL('/models', location.href).href;
   return createHearth({
-    chat: {
-      backend: 'ort',
-      model: { baseUrl, modelId: demoModels.chat },
-      device: 'auto',
-      overflow: 'truncate-oldest',
-    },
-    embedder: { model: { baseUrl, modelId: demoModels.embedder } },
+    chat: chatModelConfig(),
+    embedder: { model: { baseUrl: modelsBaseUrl(), modelId: demoModels.embedder } },
   });
 }

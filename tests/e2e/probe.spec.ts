@@ -47,6 +47,12 @@ test('an AbortSignal stops a stream inside the worker', async ({ page }) => {
 });
 
 test('an error thrown in the worker keeps its code and message', async ({ page }) => {
-  const error = await page.evaluate(() => harness.failWith('MODEL_MISSING', 'Download the model first.'));
-  expect(error).toEqual({ code: 'MODEL_MISSING', message: 'Download the model first.', name: 'HearthError' });
+  const error = await page.evaluate(() =>
+    harness.failWith('MODEL_FILE_MISSING', 'Download the model first.'),
+  );
+  expect(error).toEqual({
+    code: 'MODEL_FILE_MISSING',
+    message: 'Download the model first.',
+    name: 'HearthError',
+  });
 });

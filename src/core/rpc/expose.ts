@@ -1,6 +1,6 @@
 import * as Comlink from 'comlink';
 import './errors-over-wire.ts';
-import { abortError } from '../errors.ts';
+import { abortError, HearthError } from '../errors.ts';
 import { isAsyncIterable, isMarker, KEEP, mapLeaves, MARK, type Marker } from './markers.ts';
 
 type Endpoint = Comlink.Endpoint;
@@ -70,31 +70,30 @@ function streamMarker(iterable: AsyncIterable<unknown>, onEnd: () => void): Mark
   return Comlink.transfer({ [MARK]: 'stream', port: port2 } satisfies Marker, [port2]);
 }
 
-function methodsOf(api: object): Map<string, (...args: unknown[]) => unknown> {
-  const methods = new Map<string, (...args: unknown[]) => unknown>();
-  for (
-    let proto: object | null = api;
-    proto && proto !== Object.prototype;
-    proto = Object.getPrototypeOf(proto)
-  ) {
-    for (const name of Object.getOwnPropertyNames(proto)) {
-      const value = (api as Record<string, unknown>)[name];
-      if (name !== 'constructor' && typeof value === 'function' && !methods.has(name)) {
-        methods.set(name, value.bind(api) as (...args: unknown[]) => unknown);
-      }
-    }
-  }
-  return methods;
-}
+/** The names of `T`'s public methods: the only names a worker can be asked to serve. */
+export type MethodName<T> = {
+  [K in keyof T]: T[K] extends (...args: never[]) => unknown ? K : never;
+}[keyof T] &
+  string;
 
 /**
- * Serves `api` (an object or class instance) to whoever holds the other end of `endpoint`.
+ * Serves the listed `methods` of `api` (an object or class instance) to whoever holds the other
+ * end of `endpoint`, and nothing else: a caller cannot reach a method that is not in the list.
  * Methods may take AbortSignals and callbacks anywhere in their arguments and may return async
  * iterables; thrown HearthErrors keep their code.
  */
-export function exposeApi(api: object, endpoint: Endpoint = self as unknown as Endpoint): void {
-  const wrapped: Record<string, (...args: unknown[]) => Promise<unknown>> = {};
-  for (const [name, method] of methodsOf(api)) {
+export function exposeApi<T extends object>(
+  api: T,
+  methods: readonly MethodName<T>[],
+  endpoint: Endpoint = self as unknown as Endpoint,
+): void {
+  // A null prototype: names such as `toString` or `constructor` are not served by accident either.
+  const wrapped: Record<string, (...args: unknown[]) => Promise<unknown>> = Object.create(null);
+  for (const name of methods) {
+    const value: unknown = api[name];
+    if (typeof value !== 'function')
+      throw new TypeError(`exposeApi: "${name}" is not a method of the served object`);
+    const method = (value as (...args: unknown[]) => unknown).bind(api);
     wrapped[name] = async (...rawArgs: unknown[]) => {
       const { args, dispose } = reviveArguments(rawArgs);
       let result: unknown;
@@ -109,5 +108,20 @@ export function exposeApi(api: object, endpoint: Endpoint = self as unknown as E
       return result;
     };
   }
-  Comlink.expose(wrapped, endpoint);
+  // comlink looks a called name up on the served object: answer unknown names with a clear error
+  // instead of its TypeError about `apply`.
+  const served = new Proxy(wrapped, {
+    get: (target, name) =>
+      typeof name === 'string' && !(name in target) ? notServed(name, methods) : Reflect.get(target, name),
+  });
+  Comlink.expose(served, endpoint);
+}
+
+function notServed(name: string, methods: readonly string[]): () => never {
+  return () => {
+    throw new HearthError(
+      'INTERNAL',
+      `This worker does not serve "${name}"; it serves ${methods.join(', ')}. Call one of those.`,
+    );
+  };
 }

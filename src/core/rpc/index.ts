@@ -1,2 +1,2 @@
 export { connectApi, type RemoteApi, type WorkerHandle } from './connect.ts';
-export { exposeApi } from './expose.ts';
+export { exposeApi, type MethodName } from './expose.ts';

@@ -1,7 +1,7 @@
 import type { LongOperationOptions } from '../../core/progress.ts';
 
 export type EmbedKind = 'query' | 'passage';
-export type DevicePreference = 'webgpu' | 'wasm' | 'auto';
+export type { DevicePreference } from '../ort-setup/index.ts';
 
 export interface EmbedOptions extends LongOperationOptions {
   kind?: EmbedKind;

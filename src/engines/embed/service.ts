@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HearthError } from '../../core/errors.ts';
 import type { ModelFiles } from '../../core/model-files.ts';
 import type { LongOperationOptions } from '../../core/progress.ts';
+import type { MethodName } from '../../core/rpc/index.ts';
 import { configureOrt, type OrtEnvOptions } from '../ort-setup/index.ts';
 import type { EmbedderInfo, EmbedOptions } from './contract.ts';
 import { loadOnnxEmbedder, type LoadEmbedderOptions } from './load.ts';
@@ -82,3 +83,12 @@ export class EmbedService {
     return this.embedder;
   }
 }
+
+/** What the embedding worker serves. */
+export const EMBED_METHODS = [
+  'load',
+  'info',
+  'embed',
+  'countTokens',
+  'unload',
+] as const satisfies readonly MethodName<EmbedService>[];

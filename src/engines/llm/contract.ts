@@ -1,5 +1,6 @@
 import type { LongOperationOptions } from '../../core/progress.ts';
 import type { AdapterInfo } from '../lora/index.ts';
+import type { AdapterFiles } from '../../core/adapter-files.ts';
 
 /* OpenAI chat-completions shapes, so code written for OpenAI's client reads the same here. */
 
@@ -120,23 +121,26 @@ export interface LoadOptions extends LongOperationOptions {
 }
 
 /**
+ * `chat.completions.create`, written once for every engine and client: `stream: true` gives an async
+ * iterable of chunks, otherwise one ChatCompletion; a request whose `stream` is only known at run
+ * time gets either.
+ */
+export interface ChatCompletionsCreate {
+  (request: ChatCompletionRequest & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
+  (request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
+  (request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
+}
+
+/**
  * One contract for every chat backend. A streaming request returns an async iterable of chunks;
  * otherwise the whole completion. Both stop on `signal` and free the engine for the next request.
  */
 export interface ChatEngine {
   capabilities(): Promise<EngineCapabilities>;
-  create(request: ChatCompletionRequest & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
-  create(request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
-  create(request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
+  readonly create: ChatCompletionsCreate;
   unload(): Promise<void>;
   /** Present on backends that take LoRA adapters (`capabilities().supportsAdapters`). */
   readonly adapters?: AdapterApi;
-}
-
-/** The two PEFT files of an adapter: `adapter_config.json` (parsed, or its bytes) and the safetensors weights. */
-export interface AdapterFiles {
-  config: unknown;
-  weights: Uint8Array;
 }
 
 /** LoRA adapters resident on an engine, named `name@version` (immutable) and chosen per request. */
@@ -146,4 +150,4 @@ export interface AdapterApi {
   list(): Promise<AdapterInfo[]>;
 }
 
-export type { AdapterInfo };
+export type { AdapterFiles, AdapterInfo };

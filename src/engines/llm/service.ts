@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { HearthError } from '../../core/errors.ts';
 import { readModelJson, type ModelFiles } from '../../core/model-files.ts';
 import type { LongOperationOptions } from '../../core/progress.ts';
+import type { MethodName } from '../../core/rpc/index.ts';
 import { configureOrt, type OrtEnvOptions } from '../ort-setup/index.ts';
 import type {
   AdapterApi,
@@ -172,3 +173,16 @@ export class LlmService {
     return this.engine;
   }
 }
+
+/** What the LLM worker serves; `open`, `loaded` and `adapterApi` stay inside it. */
+export const LLM_METHODS = [
+  'load',
+  'capabilities',
+  'create',
+  'loadAdapter',
+  'unloadAdapter',
+  'listAdapters',
+  'unload',
+] as const satisfies readonly MethodName<LlmService>[];
+
+export type LlmApi = Pick<LlmService, (typeof LLM_METHODS)[number]>;

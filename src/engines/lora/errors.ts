@@ -1,15 +1,17 @@
-/** Codes of the LoRA adapter loader; the texts say what the user does about each. */
+/** The codes of LoRA adapters on the engine, each with what the user does about it. */
 export const LORA_ERROR_CODES = {
   ADAPTER_INVALID:
-    'The adapter files are broken or ask for something unsupported; retrain or re-export the adapter.',
-  ADAPTER_REF_INVALID: 'Name the adapter as name@version (or name for its newest version).',
-  ADAPTER_NOT_LOADED: 'Load the adapter (adapters.load) before a request names it.',
-  ADAPTER_IMMUTABLE: 'Load the new version under its own name@version; a loaded version never changes.',
-  ADAPTER_TOO_LARGE: 'Unload adapters you no longer use, or use an adapter of lower rank.',
-  LORA_REWRITE_FAILED: 'This model cannot take LoRA adapters; use the model without one.',
+    'The adapter does not fit this base model or its files are malformed: the message names the part; train or export it for this model.',
+  ADAPTER_REF_INVALID: "An adapter is named 'name@version' (letters, digits, '-', '_', '.'): fix the name.",
+  ADAPTER_IMMUTABLE:
+    'An adapter version is already loaded with other weights: publish the new weights as a new version.',
+  ADAPTER_TOO_LARGE:
+    'The adapter does not fit the adapter memory budget: raise the budget, unload adapters, or use a smaller rank.',
+  ADAPTER_NOT_LOADED: 'The adapter is not loaded (or was evicted for memory): load it, then ask again.',
+  LORA_REWRITE_FAILED:
+    'The model graph could not be prepared for adapters: use a standard decoder export, or load the model without adapters.',
 } as const;
 
 declare module '../../core/errors.ts' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
   interface HearthErrorCodes extends Record<keyof typeof LORA_ERROR_CODES, true> {}
 }

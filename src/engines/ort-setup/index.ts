@@ -33,3 +33,4 @@ export {
   type CreateSessionOptions,
   type SessionSignature,
 } from './session.ts';
+export { ORT_SETUP_ERROR_CODES } from './errors.ts';

@@ -1,4 +1,5 @@
 import { HearthError } from '../../core/errors.ts';
+import { formatBytes } from '../../core/format-bytes.ts';
 
 export interface StorageEstimateLike {
   quota?: number | undefined;
@@ -10,18 +11,6 @@ export type EstimateFn = () => Promise<StorageEstimateLike>;
 export function browserEstimate(): Promise<StorageEstimateLike> {
   if (typeof navigator === 'undefined' || !navigator.storage?.estimate) return Promise.resolve({});
   return navigator.storage.estimate();
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
-  const units = ['kB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${value.toFixed(value < 10 ? 2 : 1)} ${units[unit]}`;
 }
 
 /**

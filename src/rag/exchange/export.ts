@@ -3,7 +3,7 @@ import type { LongOperationOptions } from '../../core/progress.ts';
 import { notFound } from '../errors.ts';
 import { readyDocuments, revisionRange } from '../store/documents.ts';
 import type { RagDatabase } from '../store/schema.ts';
-import { EXPORT_FORMAT, EXPORT_VERSION, toBase64 } from './format.ts';
+import { documentLine, EXPORT_FORMAT, EXPORT_VERSION, toBase64, type DocumentLine } from './format.ts';
 
 /** One file holding a collection's committed documents, chunks and vectors (see format.ts). */
 export async function exportCollection(
@@ -24,39 +24,7 @@ export async function exportCollection(
   let done = 0;
   for (const document of documents) {
     throwIfAborted(options.signal);
-    const {
-      id,
-      title,
-      source,
-      mimeType,
-      contentHash,
-      byteLength,
-      tags,
-      date,
-      metadata,
-      createdAt,
-      chunkCount,
-      pageStarts,
-    } = document;
-    parts.push(
-      JSON.stringify({
-        type: 'document',
-        document: {
-          id,
-          title,
-          source,
-          mimeType,
-          contentHash,
-          byteLength,
-          tags,
-          date,
-          metadata,
-          createdAt,
-          chunkCount,
-          pageStarts,
-        },
-      }) + '\n',
-    );
+    parts.push(JSON.stringify({ type: 'document', document: exportedDocument(document) }) + '\n');
     const tx = db.transaction(['chunks', 'vectorBlocks']);
     const range = revisionRange(document.id, document.revision);
     const [chunks, blocks] = await Promise.all([
@@ -89,4 +57,12 @@ export async function exportCollection(
     options.onProgress?.({ phase: 'exporting', loaded: ++done, total: documents.length });
   }
   return new Blob(parts, { type: 'application/x-ndjson' });
+}
+
+type ExportedDocument = DocumentLine['document'];
+// The fields the format declares (format.ts), in its order; nothing the store keeps besides.
+const EXPORTED_FIELDS = Object.keys(documentLine.shape.document.shape) as Array<keyof ExportedDocument>;
+
+function exportedDocument(document: ExportedDocument): ExportedDocument {
+  return Object.fromEntries(EXPORTED_FIELDS.map((field) => [field, document[field]])) as ExportedDocument;
 }

@@ -1,6 +1,5 @@
 import { HearthError, throwIfAborted } from '../../core/errors.ts';
 import type { LongOperationOptions } from '../../core/progress.ts';
-import { RagErrorCode } from '../errors.ts';
 import { decodeText } from '../ingest/inspect.ts';
 import { commitRevision, discardRevision, storageWrite, writeBlock } from '../store/documents.ts';
 import type { RagDatabase } from '../store/schema.ts';
@@ -142,7 +141,7 @@ function parseLine(line: string): unknown {
 
 function badExport(why: string): HearthError {
   return new HearthError(
-    RagErrorCode.badExport,
+    'RAG_BAD_EXPORT',
     `This file is not a Hearth collection export (${why}). Choose a file made with "Export collection".`,
   );
 }

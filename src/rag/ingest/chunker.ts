@@ -1,14 +1,9 @@
 import { throwIfAborted } from '../../core/errors.ts';
+import type { ChunkRecord } from '../types.ts';
 import type { TextBlock } from './blocks.ts';
 
-export interface Chunk {
-  seq: number;
-  text: string;
-  start: number;
-  end: number;
-  headingPath: string[];
-  tokenCount: number;
-}
+/** A chunk as the chunker makes it: a stored chunk before it belongs to a document revision. */
+export type Chunk = Omit<ChunkRecord, 'documentId' | 'revision'>;
 
 export interface ChunkerOptions {
   /** Most tokens in a chunk, special tokens included (at most the embedder's limit). */

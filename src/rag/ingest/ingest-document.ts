@@ -1,6 +1,6 @@
 import { throwIfAborted } from '../../core/errors.ts';
 import type { LongOperationOptions } from '../../core/progress.ts';
-import type { Embedder } from '../../engines/embed/contract.ts';
+import type { Embedder } from '../../engines/embed/index.ts';
 import { notFound } from '../errors.ts';
 import { BLOCK_SIZE, commitRevision, discardRevision, storageWrite, writeBlock } from '../store/documents.ts';
 import type { RagDatabase } from '../store/schema.ts';

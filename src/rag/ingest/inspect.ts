@@ -1,7 +1,6 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { HearthError, throwIfAborted } from '../../core/errors.ts';
-import { RagErrorCode } from '../errors.ts';
 
 export interface InspectedContent {
   byteLength: number;
@@ -54,7 +53,7 @@ export async function inspectContent(
 export function checkSize(content: Blob, maxBytes: number): void {
   if (content.size > maxBytes) {
     throw new HearthError(
-      RagErrorCode.tooLarge,
+      'RAG_DOCUMENT_TOO_LARGE',
       `This document is ${formatMb(content.size)}; the limit is ${formatMb(maxBytes)}. Split it into smaller files or raise the limit (maxDocumentBytes).`,
       { details: { byteLength: content.size, maxBytes } },
     );
@@ -88,7 +87,7 @@ export async function inspectBinary(
 
 function emptyError(): HearthError {
   return new HearthError(
-    RagErrorCode.emptyDocument,
+    'RAG_EMPTY_DOCUMENT',
     'This document has no text to index. Check that the right file was chosen.',
   );
 }
@@ -98,7 +97,7 @@ function decodeOrThrow(decoder: TextDecoder, bytes: Uint8Array | undefined): str
     return bytes ? decoder.decode(bytes, { stream: true }) : decoder.decode();
   } catch (error) {
     throw new HearthError(
-      RagErrorCode.invalidUtf8,
+      'RAG_INVALID_UTF8',
       'This document is not valid UTF-8 text. Save it as UTF-8 (or convert it) and add it again.',
       { cause: error },
     );
@@ -107,7 +106,7 @@ function decodeOrThrow(decoder: TextDecoder, bytes: Uint8Array | undefined): str
 
 function binaryError(): HearthError {
   return new HearthError(
-    RagErrorCode.binary,
+    'RAG_BINARY_CONTENT',
     'This file looks like binary data, not text, even though its type says text. Choose a text, Markdown or HTML file.',
   );
 }

@@ -2,7 +2,6 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { HearthError, throwIfAborted } from '../../core/errors.ts';
 import type { LongOperationOptions } from '../../core/progress.ts';
-import { RagErrorCode } from '../errors.ts';
 import { BLOCK_SIZE, commitRevision, discardRevision, storageWrite, writeBlock } from '../store/documents.ts';
 import type { RagDatabase } from '../store/schema.ts';
 import type { CollectionRecord, DocumentRecord, IngestResult } from '../types.ts';
@@ -39,7 +38,7 @@ export async function storePrepared(
 ): Promise<IngestResult> {
   const dim = collection.model.dimensions;
   if (input.chunks.length === 0)
-    throw new HearthError(RagErrorCode.emptyDocument, 'This document has no chunks to store.');
+    throw new HearthError('RAG_EMPTY_DOCUMENT', 'This document has no chunks to store.');
   if (input.vectors.length !== input.chunks.length * dim) {
     throw new HearthError(
       'INVALID_INPUT',

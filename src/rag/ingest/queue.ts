@@ -1,6 +1,5 @@
 import { HearthError, toHearthError } from '../../core/errors.ts';
 import type { ProgressListener } from '../../core/progress.ts';
-import { RagErrorCode } from '../errors.ts';
 import { storageWrite } from '../store/documents.ts';
 import type { RagDatabase } from '../store/schema.ts';
 import type { IngestJobRecord, IngestResult } from '../types.ts';
@@ -18,16 +17,16 @@ interface Waiter {
 
 /** Refusals of the input itself: retrying cannot help, so the job is removed, not kept as failed. */
 const PERMANENT = new Set<string>([
-  RagErrorCode.emptyDocument,
-  RagErrorCode.tooLarge,
-  RagErrorCode.binary,
-  RagErrorCode.invalidUtf8,
-  RagErrorCode.notFound,
-  RagErrorCode.modelMismatch,
-  RagErrorCode.pdfNoText,
-  RagErrorCode.pdfEncrypted,
-  RagErrorCode.pdfMalformed,
-  RagErrorCode.pdfTooManyPages,
+  'RAG_EMPTY_DOCUMENT',
+  'RAG_DOCUMENT_TOO_LARGE',
+  'RAG_BINARY_CONTENT',
+  'RAG_INVALID_UTF8',
+  'RAG_NOT_FOUND',
+  'RAG_MODEL_MISMATCH',
+  'RAG_PDF_NO_TEXT',
+  'RAG_PDF_ENCRYPTED',
+  'RAG_PDF_MALFORMED',
+  'RAG_PDF_TOO_MANY_PAGES',
   'INVALID_INPUT',
 ]);
 

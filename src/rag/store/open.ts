@@ -1,6 +1,5 @@
 import { openDB } from 'idb';
 import { HearthError } from '../../core/errors.ts';
-import { RagErrorCode } from '../errors.ts';
 import { runMigrations, SCHEMA_VERSION, type RagDatabase, type RagSchema } from './schema.ts';
 
 export interface OpenStoreOptions {
@@ -16,7 +15,7 @@ export interface OpenStoreOptions {
 
 export function outdatedTabError(): HearthError {
   return new HearthError(
-    RagErrorCode.outdatedTab,
+    'RAG_STORE_OUTDATED',
     'Hearth was updated in another tab. Reload this page to keep using your documents.',
   );
 }
@@ -38,7 +37,7 @@ export async function openRagStore(options: OpenStoreOptions): Promise<RagDataba
         gaveUp = true;
         rejectBlocked(
           new HearthError(
-            RagErrorCode.upgradeBlocked,
+            'RAG_UPGRADE_BLOCKED',
             'Another Hearth tab with an older version is still open. Close or reload it to finish updating the document store.',
           ),
         );

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Progress } from '../../core/progress.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '../../core/format-bytes.ts';
 import { controls } from '../shell/shared-styles.ts';
 import type { AnswerStats, StoredMessage } from './conversation.ts';
 import { markdownStyles } from './markdown-styles.ts';

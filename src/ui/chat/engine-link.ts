@@ -2,9 +2,10 @@ import type { LongOperationOptions } from '../../core/progress.ts';
 import type {
   ChatCompletionChunk,
   ChatCompletionRequest,
+  ChatHandle,
   EngineCapabilities,
-} from '../../engines/llm/contract.ts';
-import type { ChatHandle } from '../../runtime/chat.ts';
+} from '../../runtime/index.ts';
+import { chatModelConfig, getHearth } from '../hearth-instance.ts';
 
 /**
  * The one place the chat view talks to an engine. Today it starts the demo model through
@@ -24,15 +25,10 @@ export const demoModel = { baseUrl: '/models', modelId: 'hearth-demo/tiny-llama-
 export function createEngineLink(): ChatEngineLink {
   let opening: Promise<{ chat: ChatHandle; capabilities: EngineCapabilities }> | undefined;
   const start = async (options: LongOperationOptions) => {
-    const { createChat } = await import('../../runtime/chat.ts');
-    const chat = await createChat({
-      backend: 'ort',
-      model: { ...demoModel, baseUrl: new URL(demoModel.baseUrl, location.href).href },
-      device: 'auto',
-      overflow: 'truncate-oldest',
-      ...options,
-    });
-    return { chat, capabilities: await chat.capabilities() };
+    // The app's one Hearth: the chat engine is shared with the other views (documents, agents).
+    const { chat } = await getHearth();
+    const capabilities = await chat.load(chatModelConfig(), options);
+    return { chat, capabilities };
   };
   const ready = (options: LongOperationOptions = {}) => {
     opening ??= start(options).catch((error: unknown) => {

@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { toHearthError } from '../../core/errors.ts';
-import type { DeviceReport } from '../../engines/device/report.ts';
+import type { DeviceReport } from '../../runtime/index.ts';
 import { probeDeviceInWorker } from '../../runtime/device.ts';
 import '../device-panel.ts';
 

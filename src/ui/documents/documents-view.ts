@@ -1,7 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import type { CollectionRecord, DocumentRecord, Passage, SearchResult } from '../../rag/index.ts';
+import type { CollectionRecord, DocumentRecord, Passage, SearchResult } from '../../runtime/index.ts';
 import type { Hearth } from '../../runtime/index.ts';
-import { formatBytes } from '../format.ts';
+import { formatBytes } from '../../core/format-bytes.ts';
 import { getHearth } from '../hearth-instance.ts';
 import { routeHash } from '../shell/router.ts';
 import { controls } from '../shell/shared-styles.ts';

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import type { Passage } from '../../rag/index.ts';
+import type { Passage } from '../../runtime/index.ts';
 import { controls } from '../shell/shared-styles.ts';
 
 /** How much of the document is shown around the cited passage, each side. */

@@ -2,16 +2,19 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HearthError } from '../../../src/core/errors.ts';
 import { connectApi, exposeApi, type WorkerHandle } from '../../../src/core/rpc/index.ts';
 import type { Progress } from '../../../src/core/progress.ts';
-import { ProbeService } from '../../../src/engines/device/probe-service.ts';
+import { LLM_METHODS, LlmService } from '../../../src/engines/llm/service.ts';
+import { TEST_RPC_METHODS, TestRpcService } from '../../support/test-rpc-service.ts';
 
 // A MessageChannel stands in for the worker's postMessage boundary: same structured clone, same transfers.
-function serve(): WorkerHandle<ProbeService> {
+type Endpoint = Parameters<typeof exposeApi>[2];
+
+function serve(service = new TestRpcService()): WorkerHandle<TestRpcService> {
   const { port1, port2 } = new MessageChannel();
-  exposeApi(new ProbeService(), port1 as unknown as Parameters<typeof exposeApi>[1]);
-  return connectApi<ProbeService>(port2 as unknown as Parameters<typeof connectApi>[0]);
+  exposeApi(service, TEST_RPC_METHODS, port1 as unknown as Endpoint);
+  return connectApi<TestRpcService>(port2 as unknown as Parameters<typeof connectApi>[0]);
 }
 
-let handle: WorkerHandle<ProbeService> | undefined;
+let handle: WorkerHandle<TestRpcService> | undefined;
 afterEach(() => handle?.terminate());
 
 describe('rpc over a message channel', () => {
@@ -30,13 +33,13 @@ describe('rpc over a message channel', () => {
   it('keeps the code, message and details of a HearthError', async () => {
     handle = serve();
     const error = await handle.api
-      .fail('MODEL_MISSING', 'Download the model first.')
+      .fail('MODEL_FILE_MISSING', 'Download the model first.')
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HearthError);
     expect(error).toMatchObject({
-      code: 'MODEL_MISSING',
+      code: 'MODEL_FILE_MISSING',
       message: 'Download the model first.',
-      details: { from: 'probe' },
+      details: { from: 'test-rpc' },
     });
   });
 
@@ -91,5 +94,53 @@ describe('rpc over a message channel', () => {
     await expect(pending).rejects.toMatchObject({ code: 'WORKER_FAILED' });
     await expect(handle.api.spin({ maxMs: 1 })).rejects.toMatchObject({ code: 'WORKER_FAILED' });
     handle = undefined;
+  });
+
+  it('serves only the listed methods', async () => {
+    const service = new TestRpcService();
+    handle = serve(service);
+    // The caller's type says `unlisted` exists (it is public); the worker does not serve it.
+    await expect(handle.api.unlisted()).rejects.toMatchObject({
+      code: 'INTERNAL',
+      message: 'This worker does not serve "unlisted"; it serves count, spin, fail. Call one of those.',
+    });
+    await expect(handle.api.constructor()).rejects.toMatchObject({ code: 'INTERNAL' });
+    expect(service.unlistedCalls).toBe(0);
+    await expect(handle.api.spin({ maxMs: 1 })).resolves.toBeGreaterThanOrEqual(0);
+  });
+
+  it('takes only names of methods, checked by the compiler and at run time', () => {
+    handle = undefined;
+    const { port1 } = new MessageChannel();
+    const service = new TestRpcService();
+    // @ts-expect-error -- `unlistedCalls` is a field, not a method
+    expect(() => exposeApi(service, ['unlistedCalls'], port1 as unknown as Endpoint)).toThrow(TypeError);
+    // @ts-expect-error -- no such method
+    expect(() => exposeApi(service, ['open'], port1 as unknown as Endpoint)).toThrow(TypeError);
+    port1.close();
+  });
+
+  it("keeps the LLM service's internals (open, loaded, adapterApi) inside the worker", async () => {
+    handle = undefined;
+    const { port1, port2 } = new MessageChannel();
+    const filesFor = () => {
+      throw new Error('no model is opened in this test');
+    };
+    exposeApi(new LlmService({ filesFor }), LLM_METHODS, port1 as unknown as Endpoint);
+    const llm = connectApi<Record<string, () => unknown>>(
+      port2 as unknown as Parameters<typeof connectApi>[0],
+    );
+    try {
+      for (const internal of ['open', 'loaded', 'adapterApi']) {
+        await expect(llm.api[internal]!()).rejects.toMatchObject({
+          code: 'INTERNAL',
+          message: expect.stringContaining(`does not serve "${internal}"`),
+        });
+      }
+      // A served method answers (with its own error: nothing is loaded).
+      await expect(llm.api.capabilities!()).rejects.toMatchObject({ code: 'MODEL_NOT_LOADED' });
+    } finally {
+      llm.terminate();
+    }
   });
 });

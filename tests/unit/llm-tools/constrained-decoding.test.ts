@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Ajv } from 'ajv';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isHearthError } from '../../../src/core/errors.ts';
+import { isHearthError, type HearthErrorCode } from '../../../src/core/errors.ts';
 import type {
   ChatCompletion,
   ChatCompletionRequest,
@@ -258,7 +258,7 @@ describe('constrained decoding with the tiny demo model (ORT, WASM)', () => {
   }, 60_000);
 
   describe('bad input fails before any generation', () => {
-    const cases: Array<[string, Partial<ChatCompletionRequest>, string, RegExp]> = [
+    const cases: Array<[string, Partial<ChatCompletionRequest>, HearthErrorCode, RegExp]> = [
       [
         'a schema the grammar compiler rejects',
         {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseContentRange } from '../../../src/models/download/download-file.ts';
-import { formatBytes } from '../../../src/models/download/quota.ts';
+import { formatBytes } from '../../../src/core/format-bytes.ts';
 import { resolveUrl } from '../../../src/models/http-model-files.ts';
 import { dataKey, ledgerKey, metaKey, modelOfKey } from '../../../src/models/storage/layout.ts';
 
@@ -46,5 +46,6 @@ describe('formatBytes', () => {
     expect(formatBytes(999)).toBe('999 B');
     expect(formatBytes(1_500_000)).toBe('1.50 MB');
     expect(formatBytes(133_000_000)).toBe('133.0 MB');
+    expect(formatBytes(undefined)).toBe('unknown');
   });
 });

@@ -13,7 +13,7 @@ export interface DecoderLayout {
 }
 
 /** The part of a session the layout is read from (names, and shapes/types where ORT gives them). */
-export interface GraphSignature {
+export interface DecoderGraphIo {
   inputNames: readonly string[];
   outputNames: readonly string[];
   inputMetadata?: ReadonlyArray<{
@@ -41,7 +41,7 @@ const PAST = /^past_key_values\.(\d+)\.(key|value)$/;
  * `past_key_values.N.key/value` -> `logits`, `present.N.key/value`) from the graph; the KV shape
  * comes from the graph's input shapes where they are fixed numbers, else from config.json.
  */
-export function readDecoderLayout(graph: GraphSignature, config: ModelConfig, file: string): DecoderLayout {
+export function readDecoderLayout(graph: DecoderGraphIo, config: ModelConfig, file: string): DecoderLayout {
   const inputs = new Set(graph.inputNames);
   const outputs = new Set(graph.outputNames);
   const malformed = (what: string) =>

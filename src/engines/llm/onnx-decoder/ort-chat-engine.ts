@@ -8,6 +8,7 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
+  ChatCompletionsCreate,
   ChatEngine,
   EngineCapabilities,
   LoadOptions,
@@ -127,10 +128,11 @@ export class OrtChatEngine implements ChatEngine {
     return this.require().decoder.processedTokens;
   }
 
-  create(request: ChatCompletionRequest & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
-  create(request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
-  create(request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
-  async create(raw: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
+  readonly create = ((request: ChatCompletionRequest) => this.complete(request)) as ChatCompletionsCreate;
+
+  private async complete(
+    raw: ChatCompletionRequest,
+  ): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
     const request = validateRequest(raw);
     const loaded = this.require();
     if (request.adapter && !loaded.adapters) {

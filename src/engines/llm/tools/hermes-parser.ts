@@ -41,9 +41,7 @@ export class HermesToolCallParser implements OutputParser {
         rest = found.rest;
       } else if (this.mode === 'call') {
         const call = this.call!;
-        const { used, events: callEvents } = call.push(rest);
-        events.push(...callEvents);
-        rest = rest.slice(used);
+        rest = call.take(rest, events);
         if (call.failed) {
           // Not a call after all: the tag and what followed go back out as text.
           this.mode = 'text';

@@ -61,9 +61,7 @@ export class Llama3ToolCallParser implements OutputParser {
         }
         case 'call': {
           const call = this.call!;
-          const { used, events: callEvents } = call.push(rest);
-          events.push(...callEvents);
-          rest = rest.slice(used);
+          rest = call.take(rest, events);
           if (call.failed) {
             this.mode = 'text';
             events.push(...this.content.add(call.text));

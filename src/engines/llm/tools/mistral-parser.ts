@@ -87,10 +87,8 @@ export class MistralToolCallParser implements OutputParser {
             break;
           }
           this.call ??= new StreamedCall(this.deltas);
-          const { used, events: callEvents } = this.call.push(trimmed);
-          events.push(...callEvents);
-          this.group += trimmed.slice(0, used);
-          rest = trimmed.slice(used);
+          rest = this.call.take(trimmed, events);
+          this.group += trimmed.slice(0, trimmed.length - rest.length);
           if (this.call.opened) this.groupOpened = true;
           if (this.call.failed) events.push(...this.giveBack(this.call.text));
           else if (this.call.done) {

@@ -35,6 +35,13 @@ export class StreamedCall {
     return this.reader.text;
   }
 
+  /** Feeds text, adds the call's events to `events`, and returns the text after the call's part. */
+  take(text: string, events: OutputEvent[]): string {
+    const { used, events: callEvents } = this.push(text);
+    events.push(...callEvents);
+    return text.slice(used);
+  }
+
   /** Feeds text; `used` is how much of it belonged to this call. */
   push(text: string): { used: number; events: OutputEvent[] } {
     const used = this.reader.push(text);

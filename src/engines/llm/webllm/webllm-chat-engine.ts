@@ -4,6 +4,7 @@ import type {
   ChatCompletion,
   ChatCompletionChunk,
   ChatCompletionRequest,
+  ChatCompletionsCreate,
   ChatEngine,
   EngineCapabilities,
 } from '../contract.ts';
@@ -41,10 +42,11 @@ export class WebLlmChatEngine implements ChatEngine {
     return { ...this.info, backend: 'webllm', device: 'webgpu', supportsAdapters: false };
   }
 
-  create(request: ChatCompletionRequest & { stream: true }): Promise<AsyncIterable<ChatCompletionChunk>>;
-  create(request: ChatCompletionRequest & { stream?: false }): Promise<ChatCompletion>;
-  create(request: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
-  async create(raw: ChatCompletionRequest): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
+  readonly create = ((request: ChatCompletionRequest) => this.complete(request)) as ChatCompletionsCreate;
+
+  private async complete(
+    raw: ChatCompletionRequest,
+  ): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
     const request = validateRequest(raw);
     if (this.unloaded)
       throw new HearthError('MODEL_NOT_LOADED', 'The web-llm model was unloaded. Load it again.');

@@ -1,6 +1,5 @@
 import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { HearthError, throwIfAborted } from '../../../core/errors.ts';
-import { RagErrorCode } from '../../errors.ts';
 import { loadPdfjs } from './load-pdfjs.ts';
 
 /** Errors pdfjs raises for a file it cannot read as a PDF (by name: they cross its worker boundary). */
@@ -42,14 +41,14 @@ export function toPdfError(error: unknown): unknown {
   const name = (error as { name?: string } | null)?.name ?? '';
   if (name === 'PasswordException') {
     return new HearthError(
-      RagErrorCode.pdfEncrypted,
+      'RAG_PDF_ENCRYPTED',
       'This PDF is protected by a password, so its text cannot be read. Open it in a PDF viewer with the password, save or print it as a PDF without protection, and add that file.',
       { cause: error },
     );
   }
   if (UNREADABLE.has(name)) {
     return new HearthError(
-      RagErrorCode.pdfMalformed,
+      'RAG_PDF_MALFORMED',
       'This file is damaged or not really a PDF, so its text cannot be read. Download or export it again; if a PDF viewer can open it, print it to a new PDF and add that one.',
       { cause: error },
     );

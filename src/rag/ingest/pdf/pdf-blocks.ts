@@ -1,7 +1,6 @@
 import type { TextItem } from 'pdfjs-dist/types/src/display/api';
 import { HearthError, throwIfAborted } from '../../../core/errors.ts';
 import type { ProgressListener } from '../../../core/progress.ts';
-import { RagErrorCode } from '../../errors.ts';
 import type { TextBlock } from '../blocks.ts';
 import { openPdf, toPdfError } from './open-pdf.ts';
 import { toLines, toParagraphs } from './page-layout.ts';
@@ -61,7 +60,7 @@ export async function* pdfBlocks(
   try {
     if (document.numPages > maxPages) {
       throw new HearthError(
-        RagErrorCode.pdfTooManyPages,
+        'RAG_PDF_TOO_MANY_PAGES',
         `This PDF has ${document.numPages} pages; at most ${maxPages} pages are read from one PDF. Split it into smaller files (a PDF tool's "split" or "extract pages"), or raise the limit (maxPdfPages).`,
         { details: { pages: document.numPages, maxPages } },
       );
@@ -109,7 +108,7 @@ export async function* pdfBlocks(
     }
     if (!textFound) {
       throw new HearthError(
-        RagErrorCode.pdfNoText,
+        'RAG_PDF_NO_TEXT',
         'This PDF has no text layer (it is scanned images), so there is nothing to search. Run it through OCR (for example ocrmypdf, or "Recognize text" in a PDF editor) and add the result.',
         { details: { pages: document.numPages } },
       );

@@ -1,6 +1,5 @@
 import type { LongOperationOptions } from '../core/progress.ts';
-import { chooseDevice, type DeviceChoice } from '../engines/ort-setup/device.ts';
-import { ModelStore, type CachedModel, type Dtype, type FileStatus } from '../models/index.ts';
+import { ModelStore, type CachedModel, type Dtype, type FileStatus } from './index.ts';
 
 /** One download as the page asks for it: a catalog model, its precision, and where to fetch from. */
 export interface ModelDownloadRequest {
@@ -23,7 +22,19 @@ export interface ModelDownloadResult {
  * models from OPFS in their own workers, and only a worker writes OPFS through sync access handles
  * (in place, so a paused download keeps every byte); the page would fall back to another store.
  */
+/** What `device: 'auto'` picks here and why (the worker injects the engines' device choice). */
+export interface AutoDeviceChoice {
+  device: 'webgpu' | 'wasm';
+  reason: string;
+}
+
+export interface ModelsServiceDeps {
+  chooseAutoDevice(): Promise<AutoDeviceChoice>;
+}
+
 export class ModelsService {
+  constructor(private readonly deps: ModelsServiceDeps) {}
+
   private readonly store = new ModelStore();
 
   async download(
@@ -57,8 +68,8 @@ export class ModelsService {
   }
 
   /** What `device: 'auto'` picks on this device, and why: the same choice the engines make. */
-  autoDevice(): Promise<DeviceChoice> {
-    return chooseDevice('auto');
+  autoDevice(): Promise<AutoDeviceChoice> {
+    return this.deps.chooseAutoDevice();
   }
 }
 

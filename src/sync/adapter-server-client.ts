@@ -6,7 +6,7 @@ import { abortError } from '../core/errors.ts';
 import { adapterListSchema, adapterManifestSchema, type AdapterManifest } from '../core/adapter-manifest.ts';
 import { isNetworkError, serverErrorOf, syncError } from './errors.ts';
 
-export interface AdapterApiOptions {
+export interface AdapterServerClientOptions {
   /** The server's origin (and path prefix, if any), without `/v1`. */
   baseUrl: string;
   apiKey: string;
@@ -15,10 +15,10 @@ export interface AdapterApiOptions {
 
 const PAGE = 100;
 
-export class AdapterApi {
+export class AdapterServerClient {
   private readonly baseUrl: string;
 
-  constructor(private readonly options: AdapterApiOptions) {
+  constructor(private readonly options: AdapterServerClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
   }
 
