@@ -42,7 +42,7 @@ export const SERVER_ERROR_CODES = {
 export type ServerErrorCode = keyof typeof SERVER_ERROR_CODES;
 
 declare module '../src/core/errors.ts' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface HearthErrorCodes extends Record<ServerErrorCode, true> {}
 }
 

@@ -10,7 +10,7 @@ export const RUNTIME_ERROR_CODES = {
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;
 
 declare module '../core/errors.ts' {
-  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+   
   interface HearthErrorCodes extends Record<RuntimeErrorCode, true> {}
 }
 

@@ -66,7 +66,7 @@ test('documents: collections, files with progress and cancel, hybrid search with
   const documents = view(page).locator('[data-testid="document"]');
   await expect(documents).toHaveCount(2);
   await expect(view(page).locator('[data-testid="document"][data-title="guide.pdf"]')).toContainText(
-    /PDF · [\d.]+ KiB · 3 pages · \d+ passages/,
+    /PDF · [\d.]+ kB · 3 pages · \d+ passages/,
   );
 
   // Hybrid search: the PDF's hit carries its page; the Markdown hit its heading path.
