@@ -42,7 +42,6 @@ export const SERVER_ERROR_CODES = {
 export type ServerErrorCode = keyof typeof SERVER_ERROR_CODES;
 
 declare module '../src/core/errors.ts' {
-   
   interface HearthErrorCodes extends Record<ServerErrorCode, true> {}
 }
 

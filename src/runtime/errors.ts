@@ -10,7 +10,6 @@ export const RUNTIME_ERROR_CODES = {
 export type RuntimeErrorCode = keyof typeof RUNTIME_ERROR_CODES;
 
 declare module '../core/errors.ts' {
-   
   interface HearthErrorCodes extends Record<RuntimeErrorCode, true> {}
 }
 
