@@ -15,7 +15,7 @@ export type AnswerPhase =
  * while it streams (the view feeds it deltas directly, without re-rendering this element per token)
  * and in full once it is stored.
  */
-export class ChatMessage extends LitElement {
+export class ChatMessageElement extends LitElement {
   static override properties = {
     message: { attribute: false },
     phase: { attribute: false },
@@ -325,4 +325,4 @@ function renderStats(stats: AnswerStats) {
   </ul>`;
 }
 
-customElements.define('hearth-chat-message', ChatMessage);
+customElements.define('hearth-chat-message', ChatMessageElement);

@@ -5,7 +5,7 @@ import { gear, menu, send, stopIcon } from '../shell/icons.ts';
 import { controls } from '../shell/shared-styles.ts';
 import './chat-message.ts';
 import { chatViewStyles } from './chat-view-styles.ts';
-import type { AnswerPhase, ChatMessage } from './chat-message.ts';
+import type { AnswerPhase, ChatMessageElement } from './chat-message.ts';
 import './chat-settings.ts';
 import type { ChatSettings, SettingsChange } from './chat-settings.ts';
 import { newConversation, newId, titleFrom, type Conversation, type StoredMessage } from './conversation.ts';
@@ -237,7 +237,9 @@ export class ChatView extends LitElement {
     this.phase = this.capabilities ? { kind: 'waiting' } : { kind: 'loading', progress: null };
     await this.persist(conversation);
     await this.updateComplete;
-    const element = this.renderRoot.querySelector<ChatMessage>(`hearth-chat-message[data-id="${answer.id}"]`);
+    const element = this.renderRoot.querySelector<ChatMessageElement>(
+      `hearth-chat-message[data-id="${answer.id}"]`,
+    );
     element?.startStream();
     const { signal } = controller;
     try {

@@ -68,7 +68,9 @@ describe('the closed list of error codes', async () => {
     const text = REGISTRY_ROOTS.flatMap(sourceFiles)
       .map((file) => fs.readFileSync(path.join(root, file), 'utf8'))
       .join('\n');
-    const unused = [...declared.keys()].filter((code) => !text.includes(`'${code}'`));
+    // The server's notFound('model', id) builds `model_not_found`: a use of that code too.
+    const built = new Set([...text.matchAll(/notFound\(\s*'([a-z_]+)'/g)].map((m) => `${m[1]}_not_found`));
+    const unused = [...declared.keys()].filter((code) => !text.includes(`'${code}'`) && !built.has(code));
     expect(unused).toEqual([]);
   });
 });

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { BlockSplitter } from '../../../src/ui/chat/markdown/block-splitter.ts';
+import { MarkdownBlockSplitter } from '../../../src/ui/chat/markdown/block-splitter.ts';
 
 /** Feeds `text` in pieces of `size` characters; returns the finished blocks and the tail. */
 function split(text: string, size: number) {
-  const splitter = new BlockSplitter();
+  const splitter = new MarkdownBlockSplitter();
   const blocks: string[] = [];
   for (let i = 0; i < text.length; i += size) blocks.push(...splitter.push(text.slice(i, i + size)));
   return { blocks, tail: splitter.tail };
 }
 
-describe('BlockSplitter', () => {
+describe('MarkdownBlockSplitter', () => {
   it('cuts at blank lines once the next block has a whole line, whatever the piece size', () => {
     const text = 'First paragraph\nstill first.\n\n# Heading\n\nLast, still open';
     for (const size of [1, 3, 7, 100]) {

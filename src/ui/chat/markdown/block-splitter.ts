@@ -5,7 +5,7 @@
  * new block (not an indented continuation, not the next item of the same list), because until then
  * the blank line may still belong to a list item or an indented code block.
  */
-export class BlockSplitter {
+export class MarkdownBlockSplitter {
   private text = '';
   /** Offset of the first character not yet in a finished block. */
   private committed = 0;

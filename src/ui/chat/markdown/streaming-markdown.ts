@@ -1,4 +1,4 @@
-import { BlockSplitter } from './block-splitter.ts';
+import { MarkdownBlockSplitter } from './block-splitter.ts';
 import type * as RenderModule from './render.ts';
 import type { SafeHtml } from './sanitize.ts';
 
@@ -25,7 +25,7 @@ function yieldToMain(): Promise<void> {
  * right), a group of blocks per task, and swaps the result in at the end.
  */
 export class StreamingMarkdown {
-  private readonly splitter = new BlockSplitter();
+  private readonly splitter = new MarkdownBlockSplitter();
   private readonly pending: string[] = [];
   private tailElement: HTMLElement | null = null;
   private frame = 0;
