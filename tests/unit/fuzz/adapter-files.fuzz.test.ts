@@ -10,22 +10,17 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parseSafetensors, writeSafetensors } from '../../../src/core/safetensors.ts';
 import { isTargeted, parseAdapterConfig, rankOf } from '../../../src/engines/lora/adapter-config.ts';
 import { moduleName, PROJECTIONS } from '../../../src/engines/lora/targets.ts';
+import { seededRng } from '../../../src/engines/llm/sampling/rng.ts';
 
 const REPO = path.resolve(import.meta.dirname, '../../..');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-fuzz-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** mulberry32: a fixed seed gives the same inputs on every machine. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A fixed seed gives the same inputs on every machine (the engine's own seeded PRNG). */
+const rng = (seed: number) => {
+  const source = seededRng(seed);
+  return () => source.next();
+};
 
 function python(script: string, input: string): string {
   return execFileSync('/usr/bin/python3', ['-c', script], {

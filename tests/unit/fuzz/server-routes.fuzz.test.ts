@@ -9,17 +9,13 @@ import {
   chatDataset,
   type TestServer,
 } from '../server/helpers.ts';
+import { seededRng } from '../../../src/engines/llm/sampling/rng.ts';
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A fixed seed gives the same inputs on every machine (the engine's own seeded PRNG). */
+const rng = (seed: number) => {
+  const source = seededRng(seed);
+  return () => source.next();
+};
 
 let server: TestServer;
 let fileId: string;
