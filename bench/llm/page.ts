@@ -23,6 +23,8 @@ export interface LlmBenchConfig {
   promptTokens: number;
   newTokens: number;
   historyTokens: number;
+  /** Hearth alone (transformers.js skipped): for comparing two builds of Hearth, where only its numbers matter. */
+  hearthOnly?: boolean;
 }
 
 export interface LlmBenchResult {
@@ -103,20 +105,27 @@ async function run(config: LlmBenchConfig): Promise<LlmBenchResult> {
     ours.dispose();
   }
 
-  const worker = new Worker(new URL('./transformers.worker.ts', import.meta.url), { type: 'module' });
-  const theirs = connectApi<TransformersLlmBench>(worker);
-  let theirResult: GenerationTiming;
+  let theirResult: GenerationTiming = {
+    promptTokens: Number.NaN,
+    newTokens: Number.NaN,
+    ttftMs: 1,
+    decodeMs: 1,
+  };
   let ortVersion: string | undefined;
-  try {
-    ({ ortVersion } = await theirs.api.load({
-      threads: config.threads,
-      modelRoot: `${MODELS}/${config.modelId}/resolve/`,
-      dtype: config.dtype,
-    }));
-    await theirs.api.generate(promptIds(tools, warmup), 4);
-    theirResult = await theirs.api.generate(ids, config.newTokens);
-  } finally {
-    theirs.terminate();
+  if (!config.hearthOnly) {
+    const worker = new Worker(new URL('./transformers.worker.ts', import.meta.url), { type: 'module' });
+    const theirs = connectApi<TransformersLlmBench>(worker);
+    try {
+      ({ ortVersion } = await theirs.api.load({
+        threads: config.threads,
+        modelRoot: `${MODELS}/${config.modelId}/resolve/`,
+        dtype: config.dtype,
+      }));
+      await theirs.api.generate(promptIds(tools, warmup), 4);
+      theirResult = await theirs.api.generate(ids, config.newTokens);
+    } finally {
+      theirs.terminate();
+    }
   }
 
   const usage = oursResult.usage;

@@ -28,6 +28,8 @@ const threadCounts = list('BENCH_LLM_THREADS', '1,2').map(Number);
 const promptTokens = Number(process.env.BENCH_LLM_PROMPT ?? 512);
 const newTokens = Number(process.env.BENCH_LLM_NEW ?? 128);
 const historyTokens = Number(process.env.BENCH_LLM_HISTORY ?? 1000);
+// BENCH_LLM_HEARTH_ONLY=1 skips transformers.js (its columns print null): for main-vs-branch comparisons.
+const hearthOnly = process.env.BENCH_LLM_HEARTH_ONLY === '1';
 
 const bench = await startBenchBrowser(Number(process.env.BENCH_PORT ?? 5242), { watch: false });
 
@@ -68,11 +70,22 @@ try {
   await page.close();
   for (const dtype of dtypes) {
     for (const threads of threadCounts) {
-      const config: LlmBenchConfig = { modelId, dtype, threads, promptTokens, newTokens, historyTokens };
+      const config: LlmBenchConfig = {
+        modelId,
+        dtype,
+        threads,
+        promptTokens,
+        newTokens,
+        historyTokens,
+        hearthOnly,
+      };
       const result = await runConfig(config);
       if (result.ours_threads !== threads)
         throw new Error(`Hearth ran ${result.ours_threads} threads, not ${threads}.`);
-      if (result.ours_new_tokens !== newTokens || result.transformersjs_new_tokens !== newTokens) {
+      if (
+        result.ours_new_tokens !== newTokens ||
+        (!hearthOnly && result.transformersjs_new_tokens !== newTokens)
+      ) {
         throw new Error(
           `New tokens: Hearth ${result.ours_new_tokens}, transformers.js ${result.transformersjs_new_tokens}, not ${newTokens}.`,
         );
