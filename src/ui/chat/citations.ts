@@ -25,10 +25,10 @@ export function sourceHref(source: Source): string {
   return passageHash({ documentId: source.documentId, start: source.start, end: source.end });
 }
 
-/** Where in its document a source is: its heading path, or its page for a PDF. */
+/** Where in its document a source is: its heading path, and its page for a PDF. */
 export function sourcePlace(source: Pick<Source, 'headingPath' | 'page'>): string {
-  if (source.headingPath.length) return source.headingPath.join(' › ');
-  return source.page === undefined ? '' : `page ${source.page}`;
+  const page = source.page === undefined ? [] : [`page ${source.page}`];
+  return [...(source.headingPath.length ? [source.headingPath.join(' › ')] : []), ...page].join(', ');
 }
 
 const marker = /\[(\d{1,2})\]/g;

@@ -151,6 +151,7 @@ describe('answers from my documents', () => {
             start: 10,
             end: 43,
             headingPath: ['Bees'],
+            page: 3,
             snippet: 'The hives…',
           },
         ],
@@ -161,7 +162,9 @@ describe('answers from my documents', () => {
     expect(fromJson.messages[1]?.sources).toEqual(conversation.messages[1]?.sources);
 
     const markdown = toMarkdown(conversation);
-    expect(markdown).toContain('**Sources**\n\n1. notes.md (Bees): #/documents/doc-1?start=10&end=43');
+    expect(markdown).toContain(
+      '**Sources**\n\n1. notes.md (Bees, page 3): #/documents/doc-1?start=10&end=43',
+    );
     const fromMarkdown = parseConversationFile(markdown, 'c.md');
     expect(fromMarkdown.messages.map((m) => m.content)).toEqual([
       'Where are the hives?',
