@@ -9,16 +9,16 @@ import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.
 const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
 const app = `http://127.0.0.1:${previewPort}/`;
 
-const notes = `# Field notes
+const notes = `# Orchard log
 
-## Beekeeping
+## Hives
 
-The hives sit behind the orchard. Each spring the beekeeper checks the queen, adds a super and
-writes the honey yield in the ledger.
+Four hives stand under the walnut tree. Every May the keeper weighs each hive and notes the honey
+harvest in the blue notebook.
 
-## Bread
+## Pruning
 
-A sourdough starter is fed with rye flour every morning and kept in a cool pantry.
+The apple trees are pruned in February, before the sap rises, and the cuttings go to the compost.
 `;
 
 const documents = (page: Page) => page.locator('hearth-documents-view');
@@ -64,15 +64,15 @@ test('use my documents: a streamed answer with sources, kept after reload and ex
   await expect(page).toHaveURL(/#\/chat\/[\w-]+$/);
 
   // The real model answers; the sources come from the hybrid search of the question.
-  await ask(page, 'Where does the beekeeper write the honey yield?');
+  await ask(page, 'Where does the keeper note the honey harvest of each hive?');
   const answer = lastAnswer(page);
   await expect(answer.locator('[data-testid="answer-stats"]')).toBeVisible({ timeout: 90_000 });
   await expect(answer.locator('[data-stat="model"]')).toHaveText('hearth-demo/tiny-llama-chat');
   await expect(answer.locator('.markdown')).not.toBeEmpty();
   const firstSource = answer.locator('[data-testid="sources"] li').first();
   await expect(firstSource.locator('a')).toHaveText('notes.md');
-  await expect(firstSource).toContainText('Field notes › Beekeeping');
-  await expect(firstSource.locator('q')).toContainText('beekeeper checks the queen');
+  await expect(firstSource).toContainText('Orchard log › Hives');
+  await expect(firstSource.locator('q')).toContainText('the keeper weighs each hive');
 
   // Stored with the message: a reload shows the same sources, and the link opens the passage.
   await page.reload();
@@ -80,7 +80,7 @@ test('use my documents: a streamed answer with sources, kept after reload and ex
   await expect(picker.getByLabel('Use my documents')).toBeChecked();
   await firstSource.locator('a').click();
   await expect(page).toHaveURL(/#\/documents\/[\w-]+\?start=\d+&end=\d+$/);
-  await expect(passageMark(page)).toContainText('beekeeper checks the queen');
+  await expect(passageMark(page)).toContainText('the keeper weighs each hive');
   await expect(passageMark(page)).toBeFocused();
   await page.goBack();
 

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { forceEngineOutput } from './pages/app-forced-output.ts';
-import { requireTrustedTypes, watchRequests } from './support/requests.ts';
+import { openUnderTrustedTypes } from './support/requests.ts';
 
 // Hostile model output through the real engine: the demo model in the app's worker, forced by a
 // `const` JSON-schema grammar to write the payloads, rendered by the Chat view of the production
@@ -20,13 +20,7 @@ const hostile =
 test('hostile output written by the real engine: nothing executes, no request leaves 127.0.0.1, under Trusted Types', async ({
   page,
 }) => {
-  const requests = await watchRequests(page);
-  await requireTrustedTypes(page, app);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  const response = await page.goto(app);
-  expect(response?.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
-
+  const { requests, errors } = await openUnderTrustedTypes(page, app);
   await page.evaluate(forceEngineOutput, hostile);
   const input = page.locator('#message');
   await input.fill('Summarise the report.');

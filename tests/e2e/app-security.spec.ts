@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.ts';
-import { requireTrustedTypes, watchRequests } from './support/requests.ts';
+import { openUnderTrustedTypes, watchRequests } from './support/requests.ts';
 
 // Model output is untrusted. A hostile answer, fed to the Chat view of the production build as a
 // scripted stream, must not run anything nor make the browser contact another host.
@@ -64,12 +64,7 @@ test('a hostile streamed answer: nothing executes, no request leaves 127.0.0.1, 
 test("under require-trusted-types-for 'script' the app renders answers and runs the real model", async ({
   page,
 }) => {
-  const requests = await watchRequests(page);
-  await requireTrustedTypes(page, app);
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  const response = await page.goto(app);
-  expect(response?.headers()['content-security-policy']).toContain('require-trusted-types-for');
+  const { requests, errors } = await openUnderTrustedTypes(page, app);
   // Enforced: a plain string into innerHTML is refused in this page.
   expect(
     await page.evaluate(() => {

@@ -11,20 +11,6 @@ import { noGrounding, type Grounding } from './grounding.ts';
  * turned on (or shown on), so a chat that never uses documents never starts the document store.
  */
 export class GroundingPicker extends LitElement {
-  static override properties = {
-    grounding: { attribute: false },
-    collections: { state: true },
-    problem: { state: true },
-  };
-  declare grounding: Grounding | undefined;
-  declare private collections: CollectionRecord[] | undefined;
-  declare private problem: string;
-
-  constructor() {
-    super();
-    this.problem = '';
-  }
-
   static override styles = [
     controls,
     css`
@@ -46,6 +32,20 @@ export class GroundingPicker extends LitElement {
       }
     `,
   ];
+
+  static override properties = {
+    grounding: { attribute: false },
+    collections: { state: true },
+    problem: { state: true },
+  };
+  declare grounding: Grounding | undefined;
+  declare private collections: CollectionRecord[] | undefined;
+  declare private problem: string;
+
+  constructor() {
+    super();
+    this.problem = '';
+  }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('grounding') && this.grounding?.enabled && !this.collections) void this.loadCollections();

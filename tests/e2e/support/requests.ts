@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 /**
  * Every request the page's context makes (workers included), and those to hosts other than
@@ -17,8 +17,22 @@ export async function watchRequests(page: Page): Promise<{ all: string[]; outsid
   return { all, outside };
 }
 
+/**
+ * Opens the app with its page served under `require-trusted-types-for 'script'` (violations
+ * collected in `window.__violations`), every request watched and page errors collected.
+ */
+export async function openUnderTrustedTypes(page: Page, app: string) {
+  const requests = await watchRequests(page);
+  await requireTrustedTypes(page, app);
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const response = await page.goto(app);
+  expect(response?.headers()['content-security-policy']).toContain("require-trusted-types-for 'script'");
+  return { requests, errors };
+}
+
 /** Serves the app's page with a Content-Security-Policy that enforces Trusted Types for scripts. */
-export async function requireTrustedTypes(page: Page, app: string): Promise<void> {
+async function requireTrustedTypes(page: Page, app: string): Promise<void> {
   await page.route(app, async (route) => {
     const response = await route.fetch();
     await route.fulfill({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ChatCompletionRequest, SearchResult } from '../../../src/runtime/index.ts';
-import { newConversation } from '../../../src/ui/chat/conversation.ts';
+import { newConversation, type Conversation } from '../../../src/ui/chat/conversation.ts';
 import { parseConversationFile, toJson, toMarkdown } from '../../../src/ui/chat/exchange.ts';
 import { groundAnswer, type SearchPassages } from '../../../src/ui/chat/grounding.ts';
 
@@ -133,30 +133,32 @@ describe('answers from my documents', () => {
   });
 
   it('sources are exported with their answer: JSON keeps them, Markdown lists them and reads the answer back without them', () => {
-    const conversation = newConversation(1);
-    conversation.grounding = { enabled: true, collectionId: 'col-1' };
-    conversation.messages = [
-      { id: 'q', role: 'user', content: 'Where are the hives?', createdAt: 1 },
-      {
-        id: 'a',
-        role: 'assistant',
-        content: 'Behind the orchard [1].',
-        createdAt: 2,
-        finish: 'stop',
-        sources: [
-          {
-            n: 1,
-            documentId: 'doc-1',
-            title: 'notes.md',
-            start: 10,
-            end: 43,
-            headingPath: ['Bees'],
-            page: 3,
-            snippet: 'The hives…',
-          },
-        ],
-      },
-    ];
+    const conversation = {
+      ...newConversation(1),
+      grounding: { enabled: true, collectionId: 'col-1' },
+      messages: [
+        { id: 'q', role: 'user', content: 'Where are the hives?', createdAt: 1 },
+        {
+          id: 'a',
+          role: 'assistant',
+          content: 'Behind the orchard [1].',
+          createdAt: 2,
+          finish: 'stop',
+          sources: [
+            {
+              n: 1,
+              documentId: 'doc-1',
+              title: 'notes.md',
+              start: 10,
+              end: 43,
+              headingPath: ['Bees'],
+              page: 3,
+              snippet: 'The hives…',
+            },
+          ],
+        },
+      ],
+    } satisfies Conversation;
     const fromJson = parseConversationFile(toJson(conversation), 'c.json');
     expect(fromJson.grounding).toEqual({ enabled: true, collectionId: 'col-1' });
     expect(fromJson.messages[1]?.sources).toEqual(conversation.messages[1]?.sources);
