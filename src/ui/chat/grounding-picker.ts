@@ -30,6 +30,10 @@ export class GroundingPicker extends LitElement {
       select {
         max-width: 14rem;
       }
+      input[type='checkbox'] {
+        accent-color: var(--accent);
+        margin: 0;
+      }
     `,
   ];
 
