@@ -1,26 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.ts';
+import { openUnderTrustedTypes, watchRequests } from './support/requests.ts';
 
 // Model output is untrusted. A hostile answer, fed to the Chat view of the production build as a
 // scripted stream, must not run anything nor make the browser contact another host.
 const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
 const app = `http://127.0.0.1:${previewPort}/`;
 const hostile = readFileSync('tests/fixtures/markdown/hostile-answer.md', 'utf8');
-
-/** Every request the page makes, and those to hosts other than 127.0.0.1 (which are refused). */
-async function watchRequests(page: Page) {
-  const all: string[] = [];
-  const outside: string[] = [];
-  page.context().on('request', (request) => all.push(request.url()));
-  await page.context().route('**', (route) => {
-    const url = new URL(route.request().url());
-    if (url.hostname === '127.0.0.1') return route.fallback();
-    outside.push(url.href);
-    return route.abort('blockedbyclient');
-  });
-  return { all, outside };
-}
 
 async function streamHostileAnswer(page: Page) {
   await page.evaluate(installScriptedEngine, { pieces: tokenPieces(hostile), delayMs: 2 });
@@ -77,29 +64,7 @@ test('a hostile streamed answer: nothing executes, no request leaves 127.0.0.1, 
 test("under require-trusted-types-for 'script' the app renders answers and runs the real model", async ({
   page,
 }) => {
-  const requests = await watchRequests(page);
-  await page.route(app, async (route) => {
-    const response = await route.fetch();
-    await route.fulfill({
-      response,
-      headers: {
-        ...response.headers(),
-        'content-security-policy':
-          "require-trusted-types-for 'script'; trusted-types default lit-html dompurify",
-      },
-    });
-  });
-  await page.addInitScript(() => {
-    const seen: string[] = [];
-    (window as { __violations?: string[] }).__violations = seen;
-    document.addEventListener('securitypolicyviolation', (e) =>
-      seen.push(`${e.violatedDirective}: ${e.sample}`),
-    );
-  });
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  const response = await page.goto(app);
-  expect(response?.headers()['content-security-policy']).toContain('require-trusted-types-for');
+  const { requests, errors } = await openUnderTrustedTypes(page, app);
   // Enforced: a plain string into innerHTML is refused in this page.
   expect(
     await page.evaluate(() => {

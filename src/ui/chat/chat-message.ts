@@ -2,6 +2,8 @@ import { css, html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { Progress } from '../../core/progress.ts';
 import { formatBytes } from '../../core/format-bytes.ts';
 import { controls } from '../shell/shared-styles.ts';
+import { citationStyles } from './citation-styles.ts';
+import { linkCitations, renderSources } from './citations.ts';
 import type { AnswerStats, StoredMessage } from './conversation.ts';
 import { markdownStyles } from './markdown-styles.ts';
 import { renderFull, StreamingMarkdown } from './markdown/streaming-markdown.ts';
@@ -45,6 +47,7 @@ export class ChatMessageElement extends LitElement {
   static override styles = [
     controls,
     markdownStyles,
+    citationStyles,
     css`
       :host {
         display: block;
@@ -143,6 +146,7 @@ export class ChatMessageElement extends LitElement {
     const stream = this.stream;
     if (!stream) return;
     await stream.finish();
+    if (this.body) linkCitations(this.body, this.message.sources);
     this.rendered = stream.text;
     this.stream = undefined;
   }
@@ -157,7 +161,7 @@ export class ChatMessageElement extends LitElement {
     const body = this.body;
     if (body && !this.stream && this.rendered !== this.message.content) {
       this.rendered = this.message.content;
-      void renderFull(body, this.message.content);
+      void renderFull(body, this.message.content).then(() => linkCitations(body, this.message.sources));
     }
   }
 
@@ -239,7 +243,8 @@ export class ChatMessageElement extends LitElement {
                   <button @click=${() => (this.editing = false)}>Cancel</button>
                 </div>`
             : html`<div class="text">${message.content}</div>`
-          : html`<div class="markdown" @click=${this.onBodyClick}></div>`
+          : html`<div class="markdown" @click=${this.onBodyClick}></div>
+              ${renderSources(message.sources)}`
       }
       ${this.renderState()} ${message.stats ? renderStats(message.stats) : nothing} ${this.renderActions()}
     </article>`;

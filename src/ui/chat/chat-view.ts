@@ -19,6 +19,8 @@ import {
   type EngineCapabilities,
 } from './engine-link.ts';
 import { parseConversationFile, toJson, toMarkdown } from './exchange.ts';
+import './grounding-picker.ts';
+import { groundAnswer, type Grounding } from './grounding.ts';
 import { loadRenderer } from './markdown/streaming-markdown.ts';
 
 interface ActiveAnswer {
@@ -249,7 +251,11 @@ export class ChatView extends LitElement {
       });
       this.capabilities = capabilities;
       this.phase = { kind: 'waiting' };
-      const stream = await this.engine.stream({ ...request, signal });
+      const grounded = await groundAnswer(conversation.grounding, request, capabilities.contextLength);
+      answer.sources = grounded.sources;
+      element?.requestUpdate();
+      if (signal.aborted) throw signal.reason;
+      const stream = await this.engine.stream({ ...grounded.request, signal });
       for await (const chunk of stream) {
         // Stop freezes the answer where it is: chunks already on their way are not shown.
         if (signal.aborted) break;
@@ -324,10 +330,21 @@ export class ChatView extends LitElement {
   /* ---- settings, export, import ---- */
 
   private async saveSettings(change: SettingsChange): Promise<void> {
+    await this.change((conversation) => {
+      conversation.systemPrompt = change.systemPrompt;
+      conversation.sampling = change.sampling;
+    });
+  }
+
+  private async saveGrounding(grounding: Grounding): Promise<void> {
+    await this.change((conversation) => (conversation.grounding = grounding));
+  }
+
+  /** Changes the open conversation's settings (starting a new one if none is open) and keeps them. */
+  private async change(apply: (conversation: Conversation) => void): Promise<void> {
     const conversation = this.current ?? newConversation();
     const fresh = !this.current;
-    conversation.systemPrompt = change.systemPrompt;
-    conversation.sampling = change.sampling;
+    apply(conversation);
     this.current = conversation;
     await this.persist(conversation);
     if (fresh) location.hash = `#/chat/${encodeURIComponent(conversation.id)}`;
@@ -515,6 +532,10 @@ export class ChatView extends LitElement {
             : html`<button type="submit" class="primary" data-action="send">${send} Send</button>`
         }
       </div>
+      <hearth-grounding-picker
+        .grounding=${conversation?.grounding}
+        @grounding-change=${(e: CustomEvent<Grounding>) => this.saveGrounding(e.detail)}
+      ></hearth-grounding-picker>
       ${this.renderMeter(conversation)}
     </form>`;
   }

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { sourceSchema } from './citations.ts';
+import { groundingSchema, noGrounding } from './grounding.ts';
 
 /** What one answer ran on and how fast: all from the final chunk's `usage` and the engine's capabilities. */
 export const answerStatsSchema = z.object({
@@ -22,6 +24,8 @@ export const messageSchema = z.object({
   finish: z.enum(['stop', 'length', 'tool_calls', 'abort', 'error']).optional(),
   error: z.string().optional(),
   stats: answerStatsSchema.optional(),
+  /** Assistant only, when the conversation uses documents: the numbered passages it was given to cite. */
+  sources: z.array(sourceSchema).optional(),
 });
 
 export const samplingSchema = z.object({
@@ -39,6 +43,7 @@ export const conversationSchema = z.object({
   systemPrompt: z.string(),
   sampling: samplingSchema,
   adapter: z.string().nullable().default(null),
+  grounding: groundingSchema.default(() => ({ ...noGrounding })),
   messages: z.array(messageSchema),
   /** Tokens the last exchange used (prompt + answer), for the context meter. */
   contextTokens: z.number().int().nonnegative().default(0),
@@ -64,6 +69,7 @@ export function newConversation(now = Date.now()): Conversation {
     systemPrompt: '',
     sampling: { ...defaultSampling },
     adapter: null,
+    grounding: { ...noGrounding },
     messages: [],
     contextTokens: 0,
   };

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { HearthError } from '../../core/errors.ts';
+import { sourcesMarkdown } from './citations.ts';
 import {
   conversationSchema,
   defaultSampling,
@@ -24,6 +25,9 @@ export function toJson(conversation: Conversation): string {
 // it cannot be confused with the headings an answer itself contains.
 const turnMarker = /^<!-- hearth:(user|assistant) -->$/;
 const systemMarker = '<!-- hearth:system -->';
+// An answer's sources follow it under their own marker: readable in the file, and not read back as
+// part of the answer (the JSON export keeps them in full).
+const sourcesMarker = '<!-- hearth:sources -->';
 
 export function toMarkdown(conversation: Conversation): string {
   const parts = [`# ${conversation.title}`];
@@ -32,6 +36,8 @@ export function toMarkdown(conversation: Conversation): string {
   for (const message of conversation.messages) {
     const heading = message.role === 'user' ? '## You' : '## Assistant';
     parts.push(`<!-- hearth:${message.role} -->\n${heading}\n\n${message.content}`);
+    const sources = sourcesMarkdown(message.sources);
+    if (sources) parts.push(`${sourcesMarker}\n${sources}`);
   }
   return `${parts.join('\n\n')}\n`;
 }
@@ -74,9 +80,9 @@ function fromMarkdown(text: string): Conversation {
   const title = /^# (.+)$/.exec(lines[0] ?? '')?.[1]?.trim() ?? 'Imported chat';
   const messages: StoredMessage[] = [];
   let systemPrompt = '';
-  let current: { role: 'user' | 'assistant' | 'system'; lines: string[] } | null = null;
+  let current: { role: 'user' | 'assistant' | 'system' | 'sources'; lines: string[] } | null = null;
   const flush = () => {
-    if (!current) return;
+    if (!current || current.role === 'sources') return;
     const body = current.lines.join('\n').trim();
     if (current.role === 'system')
       systemPrompt = body.replace(/^> \*\*System prompt:\*\* /, '').replace(/\n> /g, '\n');
@@ -84,9 +90,10 @@ function fromMarkdown(text: string): Conversation {
   };
   for (const line of lines.slice(1)) {
     const turn = turnMarker.exec(line);
-    if (turn || line === systemMarker) {
+    if (turn || line === systemMarker || line === sourcesMarker) {
       flush();
-      current = { role: turn ? (turn[1] as 'user' | 'assistant') : 'system', lines: [] };
+      const role = turn ? (turn[1] as 'user' | 'assistant') : line === systemMarker ? 'system' : 'sources';
+      current = { role, lines: [] };
       continue;
     }
     if (!current) continue;
