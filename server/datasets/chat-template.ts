@@ -95,7 +95,8 @@ export function createChatRenderer(chatTemplate: string | undefined, specials: C
         typeof message.content !== 'string'
       )
         return '\u0000' + JSON.stringify(withPlaceholders(example));
-      key += (message.content ? '+' : '-') + JSON.stringify(message.role);
+      // NUL ends each role: no role can then run into the next message's marker.
+      key += `${message.content ? '+' : '-'}${String(message.role)}\u0000`;
     }
     return key;
   };

@@ -4,6 +4,7 @@
  * nothing. Concurrent requests for the same report share one validation, run on the worker thread; it is
  * cancelled when every request waiting for it has gone away, or when its file is deleted.
  */
+import { serverError } from '../errors.ts';
 import type { BaseModel } from '../models/catalog.ts';
 import type { DatasetReport } from './validate.ts';
 import { ValidationPool } from './validation-pool.ts';
@@ -58,7 +59,9 @@ export class DatasetReports {
     for (const [key, entry] of this.entries)
       if (entry.sha256 === sha256) {
         this.entries.delete(key);
-        entry.controller?.abort(new Error('The file was deleted while it was being validated.'));
+        entry.controller?.abort(
+          serverError('file_not_found', 'The file was deleted while it was being validated.'),
+        );
       }
   }
 

@@ -3,6 +3,7 @@
  * known roles and keys, at least one assistant message per example, the base model's per-example token limit,
  * and at least MIN_EXAMPLES examples. Every bad line is reported with its number and reason.
  */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import type { ChatExample } from '../models/catalog.ts';
 import type { TokenBounds } from './chat-tokens.ts';
@@ -193,7 +194,6 @@ export async function validateDataset(filePath: string, options: ValidateOptions
     errors: [],
     file_errors: [],
   };
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   const fail = (line: number, code: LineErrorCode, message: string) => {
     report.bad_lines++;
     if (report.errors.length < MAX_REPORTED_LINES) report.errors.push({ line, code, message });
@@ -218,13 +218,12 @@ export async function validateDataset(filePath: string, options: ValidateOptions
       );
       continue;
     }
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
+    if (!isUtf8(bytes)) {
       fail(lineNumber, 'invalid_utf8', 'The line is not valid UTF-8; save the file as UTF-8.');
       continue;
     }
+    // A byte order mark is dropped (editors write one at the start of the file).
+    const text = bytes.toString('utf8', bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
     if (text.trim() === '') {
       emptyLines.push(lineNumber);
       continue;

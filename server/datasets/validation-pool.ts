@@ -63,8 +63,13 @@ const TSX_API_URL = pathToFileURL(
     'dist/esm/api/index.mjs',
   ),
 ).href;
-// The server runs from TypeScript source under tsx; a worker thread gets tsx's loader only if it registers it.
-const BOOTSTRAP = `import(${JSON.stringify(TSX_API_URL)})
+/**
+ * The worker first lowers its own priority (Linux's nice value is per thread: the API thread then wins the CPU
+ * whenever both want it, from the worker's start on), then loads tsx: the server runs from TypeScript source,
+ * and a worker thread gets tsx's loader only if it registers it.
+ */
+const BOOTSTRAP = `try { require('node:os').setPriority(19); } catch {}
+import(${JSON.stringify(TSX_API_URL)})
   .then((tsx) => { tsx.register(); return import(${JSON.stringify(WORKER_URL)}); });`;
 
 export class ValidationPool {

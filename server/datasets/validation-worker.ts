@@ -2,7 +2,6 @@
  * The validation worker thread: validates datasets sent by `ValidationPool`, so parsing, rendering and
  * tokenizing a 100 MB file never hold the server's event loop. One tokenizer per base model, loaded once.
  */
-import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { isHearthError } from '../../src/core/errors.ts';
 import { HttpError } from '../http/errors.ts';
@@ -11,12 +10,6 @@ import { validateDataset } from './validate.ts';
 import type { FromWorker, ToWorker } from './validation-pool.ts';
 
 const port = parentPort!;
-// Linux's nice value is per thread: this lowers only the worker, so the API thread wins the CPU when both run.
-try {
-  os.setPriority(19);
-} catch {
-  // not permitted here: the worker still runs off the event loop, at the same priority
-}
 const tokensByModel = new Map<string, ChatTokens>();
 const running = new Map<number, AbortController>();
 

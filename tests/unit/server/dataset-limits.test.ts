@@ -6,6 +6,7 @@ import { MAX_LINE_BYTES, validateDataset } from '../../../server/datasets/valida
 import { createChatTokens } from '../../../server/datasets/chat-tokens.ts';
 import { ModelCatalog } from '../../../server/models/catalog.ts';
 import { chatLine, DEMO_MODEL, REPO, startTestServer, tempDir } from './helpers.ts';
+import { ordinaryFile } from './ordinary-dataset.ts';
 
 const catalog = new ModelCatalog(path.join(REPO, 'public/models'));
 const model = catalog.get(DEMO_MODEL)!;
@@ -70,34 +71,6 @@ describe('line limits', () => {
   });
 });
 
-/** Chat lines of 200 to 500 bytes, in the demo model's 512-token limit: what a dataset for it looks like. */
-function ordinaryLine(i: number): string {
-  const words =
-    'the quick brown fox jumps over a lazy dog while Hearth answers questions about adapters'.split(' ');
-  const sentence = (n: number) =>
-    Array.from({ length: n }, (_, k) => words[(i * 7 + k * 3) % words.length]).join(' ');
-  return JSON.stringify({
-    messages: [
-      { role: 'system', content: 'You are Hearth, a helpful assistant.' },
-      { role: 'user', content: `Question ${i}: ${sentence(5 + (i % 15))}?` },
-      { role: 'assistant', content: `Answer ${i}: ${sentence(8 + (i % 20))}.` },
-    ],
-  });
-}
-
-function ordinaryFile(name: string, megabytes: number): { file: string; examples: number } {
-  let examples = 0;
-  const file = writeFile(name, (fd) => {
-    let written = 0;
-    while (written < megabytes * 2 ** 20) {
-      const block: string[] = [];
-      for (let i = 0; i < 1000; i++) block.push(ordinaryLine(examples++));
-      written += fs.writeSync(fd, block.join('\n') + '\n');
-    }
-  });
-  return { file, examples };
-}
-
 const percentile = (values: number[], p: number) =>
   [...values].sort((x, y) => x - y)[Math.ceil(values.length * p) - 1]!;
 
@@ -119,7 +92,7 @@ describe('the API while a validation runs', () => {
       expect(
         (await validation(await upload(writeFile('warm.jsonl', (fd) => fs.writeSync(fd, '{}\n'))))).status,
       ).toBe(200);
-      const { file, examples } = ordinaryFile('ordinary.jsonl', 16);
+      const { file, examples } = ordinaryFile(path.join(dir, 'ordinary.jsonl'), 16);
       const id = await upload(file);
 
       const started = performance.now();
@@ -133,7 +106,7 @@ describe('the API while a validation runs', () => {
         const t = performance.now();
         await (await fetch(`${server.url}/health`)).text();
         latencies.push(performance.now() - t);
-        await new Promise((resolve) => setTimeout(resolve, 2));
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
       const report = await first;
       const firstMs = performance.now() - started;
@@ -145,11 +118,21 @@ describe('the API while a validation runs', () => {
       );
       expect(report).toMatchObject({ valid: true, examples });
       expect(latencies.length).toBeGreaterThanOrEqual(100);
-      expect(p99).toBeLessThanOrEqual(20); // the issue's bound
+      expect(p99).toBeLessThanOrEqual(20); // the issue’s bound
 
       const again = performance.now();
       expect(((await (await validation(id)).json()) as { examples: number }).examples).toBe(examples);
       expect(performance.now() - again).toBeLessThan(firstMs / 5); // computed once
+
+      // A file deleted while it is validated: the validation stops, and its waiter learns why.
+      const doomed = await upload(ordinaryFile(path.join(dir, 'doomed.jsonl'), 4).file);
+      const pending = validation(doomed);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const deleted = await fetch(`${server.url}/v1/files/${doomed}`, { method: 'DELETE', headers: auth });
+      expect(deleted.status).toBe(200);
+      const response = await pending;
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('file_not_found');
     } finally {
       await server.close();
     }
