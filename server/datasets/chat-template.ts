@@ -67,7 +67,7 @@ export function createChatRenderer(chatTemplate: string | undefined, specials: C
       pieces,
       literalBytes: literals.reduce((sum, piece) => sum + Buffer.byteLength(piece), 0),
       // ASCII literals are NFC and safe boundaries: with ASCII contents the whole text is then NFC as it is.
-      nfc: literals.every((piece) => !/[^\x00-\x7f]/.test(piece)),
+      nfc: literals.every((piece) => Buffer.byteLength(piece) === piece.length),
     };
     if (skeletons.size >= MAX_SKELETONS) skeletons.clear();
     skeletons.set(key, entry);

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { createChatTokens } from '../../../server/datasets/chat-tokens.ts';
 import { validateDataset } from '../../../server/datasets/validate.ts';
 import { ValidationPool, ValidationWorkerError } from '../../../server/datasets/validation-pool.ts';
-import { HttpError } from '../../../server/http/errors.ts';
+import type { HttpError } from '../../../server/http/errors.ts';
 import { ModelCatalog } from '../../../server/models/catalog.ts';
 import { DEMO_MODEL, REPO, tempDir } from './helpers.ts';
 import { ordinaryFile } from './ordinary-dataset.ts';
