@@ -69,7 +69,7 @@ describe('the validation worker', () => {
 });
 
 describe('throughput', () => {
-  it('validates ordinary chat files at 25 MB/s or more of CPU time', async () => {
+  it('validates ordinary chat files at 10 MB/s or more of CPU time, far above tokenizing every line', async () => {
     const tokens = createChatTokens(model.dir);
     const options = { maxTokens: model.maxTokens, tokens };
     await validateDataset(big.file, options); // compiles the hot path
@@ -84,9 +84,10 @@ describe('throughput', () => {
         `${(big.bytes / 1e6 / ((performance.now() - started) / 1000)).toFixed(0)} MB/s of wall time`,
     );
     expect(report.examples).toBe(big.examples);
-    // CPU time, not wall time, so waiting for a core does not count; but a loaded machine still slows each
-    // core (shared caches, SMT siblings), so this is a sanity floor at half the goal. The goal itself,
-    // 50 MB/s, is asserted by bench/server/validate.ts on a quiet machine.
-    expect(rate).toBeGreaterThanOrEqual(25);
+    // CPU time, not wall time, so waiting for a core does not count; a loaded machine still slows each core
+    // (shared caches, SMT siblings), so this is a floor, not the goal: rendering and tokenizing every line
+    // runs at about 0.5 MB/s, and 10 MB/s is out of its reach. The goal, 50 MB/s, is asserted by
+    // bench/server/validate.ts (run on a quiet machine).
+    expect(rate).toBeGreaterThanOrEqual(10);
   });
 });
