@@ -24,6 +24,7 @@ export const SERVER_ERROR_CODES = {
   file_too_large: 'Split the file, or ask the operator to raise HEARTH_UPLOAD_LIMIT_BYTES.',
   file_not_found: 'Upload the file again; it was deleted.',
   file_in_use: 'Cancel the job that uses the file, or wait until it ends.',
+  validation_busy: 'Retry in a minute; the server is validating many files at once.',
   model_not_found: 'Pick a base model from GET /v1/models.',
   fine_tuning_job_not_found: 'Check the job id; jobs are visible only to their own project.',
   job_not_cancellable: 'Nothing to do: the job already ended.',

@@ -38,6 +38,7 @@ export async function startServer(
     async close() {
       await services.runner.stop();
       await app.close();
+      await services.reports.close();
       services.db.close();
       lock.release();
     },

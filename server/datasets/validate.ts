@@ -3,13 +3,16 @@
  * known roles and keys, at least one assistant message per example, the base model's per-example token limit,
  * and at least MIN_EXAMPLES examples. Every bad line is reported with its number and reason.
  */
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import type { ChatExample } from '../models/catalog.ts';
+import type { TokenBounds } from './chat-tokens.ts';
 
 export const MIN_EXAMPLES = 10;
 /** A report stops listing lines after this many (it still counts them), so a broken 100 MB file stays small. */
 const MAX_REPORTED_LINES = 1000;
-const YIELD_EVERY_MS = 5;
+/** Validation runs in a worker; it still yields this often so a cancel message reaches it promptly. */
+const YIELD_EVERY_MS = 10;
 
 export type LineErrorCode =
   | 'invalid_utf8'
@@ -36,6 +39,10 @@ export interface DatasetReport {
   valid: boolean;
   examples: number;
   bad_lines: number;
+  /**
+   * At most this many tokens in the valid examples: exact for examples that had to be tokenized, the upper
+   * bound (the rendered text's byte length) for those whose length alone proves they fit.
+   */
   total_tokens: number;
   errors: LineError[];
   /** Problems with the file as a whole (too few examples). */
@@ -113,12 +120,13 @@ const TOO_LONG = Symbol('too long');
  * a line's pieces are gathered and joined once (linear in its length), and a line past MAX_LINE_BYTES is
  * skipped to its end.
  */
-async function* rawLines(filePath: string): AsyncGenerator<Buffer | typeof TOO_LONG> {
+async function* rawLines(filePath: string, signal?: AbortSignal): AsyncGenerator<Buffer | typeof TOO_LONG> {
   let pieces: Buffer[] = [];
   let pending = 0;
   let tooLong = false;
   for await (const chunk of fs.createReadStream(filePath, {
     highWaterMark: 1 << 20,
+    signal,
   }) as AsyncIterable<Buffer>) {
     let start = 0;
     let newline: number;
@@ -145,11 +153,39 @@ async function* rawLines(filePath: string): AsyncGenerator<Buffer | typeof TOO_L
 
 const stripCr = (line: Buffer): Buffer => (line.at(-1) === 0x0d ? line.subarray(0, -1) : line);
 
+export interface ValidateOptions {
+  maxTokens: number;
+  tokens: {
+    count(example: ChatExample): number;
+    bounds?(example: ChatExample): TokenBounds | null;
+  };
+  minExamples?: number;
+  signal?: AbortSignal;
+}
+
+/** Tokens of a valid example (exact or an upper bound), or the proof that it has too many. */
+function tokensOf(
+  example: ChatExample,
+  options: ValidateOptions,
+): { fits: true; tokens: number } | { fits: false; message: string } {
+  // Tokenizing costs about a millisecond per example; the bounds let almost every line skip it.
+  const bounds = options.tokens.bounds?.(example);
+  if (bounds && bounds.atMost <= options.maxTokens) return { fits: true, tokens: bounds.atMost };
+  if (bounds && bounds.atLeast > options.maxTokens)
+    return {
+      fits: false,
+      message: `The example has at least ${bounds.atLeast} tokens; the base model takes at most ${options.maxTokens}.`,
+    };
+  const tokens = options.tokens.count(example);
+  if (tokens <= options.maxTokens) return { fits: true, tokens };
+  return {
+    fits: false,
+    message: `The example has ${tokens} tokens; the base model takes at most ${options.maxTokens}.`,
+  };
+}
+
 /** Streams the file line by line, so a large dataset costs only one line of memory. */
-export async function validateDataset(
-  filePath: string,
-  options: { maxTokens: number; countTokens: (example: ChatExample) => number; minExamples?: number },
-): Promise<DatasetReport> {
+export async function validateDataset(filePath: string, options: ValidateOptions): Promise<DatasetReport> {
   const report: DatasetReport = {
     valid: false,
     examples: 0,
@@ -158,7 +194,6 @@ export async function validateDataset(
     errors: [],
     file_errors: [],
   };
-  const decoder = new TextDecoder('utf-8', { fatal: true });
   const fail = (line: number, code: LineErrorCode, message: string) => {
     report.bad_lines++;
     if (report.errors.length < MAX_REPORTED_LINES) report.errors.push({ line, code, message });
@@ -168,10 +203,11 @@ export async function validateDataset(
   const emptyLines: number[] = [];
   // Long validations give the event loop back every few milliseconds, so the API stays responsive meanwhile.
   let sliceStart = performance.now();
-  for await (const bytes of rawLines(filePath)) {
+  for await (const bytes of rawLines(filePath, options.signal)) {
     lineNumber++;
     if (performance.now() - sliceStart > YIELD_EVERY_MS) {
       await new Promise((resolve) => setImmediate(resolve));
+      options.signal?.throwIfAborted();
       sliceStart = performance.now();
     }
     if (bytes === TOO_LONG) {
@@ -182,13 +218,12 @@ export async function validateDataset(
       );
       continue;
     }
-    let text: string;
-    try {
-      text = decoder.decode(bytes);
-    } catch {
+    if (!isUtf8(bytes)) {
       fail(lineNumber, 'invalid_utf8', 'The line is not valid UTF-8; save the file as UTF-8.');
       continue;
     }
+    // A byte order mark is dropped (editors write one at the start of the file).
+    const text = bytes.toString('utf8', bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0);
     if (text.trim() === '') {
       emptyLines.push(lineNumber);
       continue;
@@ -199,17 +234,13 @@ export async function validateDataset(
       fail(lineNumber, result.code, result.message);
       continue;
     }
-    const tokens = options.countTokens(result.example);
-    if (tokens > options.maxTokens) {
-      fail(
-        lineNumber,
-        'too_many_tokens',
-        `The example has ${tokens} tokens; the base model takes at most ${options.maxTokens}.`,
-      );
+    const tokens = tokensOf(result.example, options);
+    if (!tokens.fits) {
+      fail(lineNumber, 'too_many_tokens', tokens.message);
       continue;
     }
     report.examples++;
-    report.total_tokens += tokens;
+    report.total_tokens += tokens.tokens;
   }
   const minExamples = options.minExamples ?? MIN_EXAMPLES;
   if (report.examples < minExamples)

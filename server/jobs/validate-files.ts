@@ -30,13 +30,7 @@ export async function validateJobFiles(
   const check = async (fileId: string, minExamples: number) => {
     const file = services.files.get(job.project, fileId);
     if (!file) return null;
-    return services.reports.get(
-      file.sha256,
-      services.blobs.pathOf(file.sha256),
-      model,
-      services.catalog.tokenCounter(job.model),
-      minExamples,
-    );
+    return services.reports.get(file.sha256, services.blobs.pathOf(file.sha256), model, minExamples);
   };
   const training = await check(job.training_file, MIN_EXAMPLES);
   if (!training)

@@ -5,8 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Template } from '@huggingface/jinja';
-import { Tokenizer } from '@huggingface/tokenizers';
+import { createChatTokens } from '../datasets/chat-tokens.ts';
 
 const FINE_TUNABLE_MODEL_TYPES = new Set(['llama', 'mistral', 'qwen2', 'qwen3']);
 
@@ -54,34 +53,7 @@ export class ModelCatalog {
     if (cached) return cached;
     const model = this.models.get(id);
     if (!model) throw new Error(`unknown model ${id}`);
-    const tokenizerJson = JSON.parse(
-      fs.readFileSync(path.join(model.dir, 'tokenizer.json'), 'utf8'),
-    ) as object;
-    const tokenizerConfig = JSON.parse(
-      fs.readFileSync(path.join(model.dir, 'tokenizer_config.json'), 'utf8'),
-    ) as {
-      chat_template?: string;
-      bos_token?: unknown;
-      eos_token?: unknown;
-    };
-    const tokenizer = new Tokenizer(tokenizerJson, tokenizerConfig);
-    const template = tokenizerConfig.chat_template ? new Template(tokenizerConfig.chat_template) : null;
-    const special = (token: unknown) =>
-      typeof token === 'string' ? token : ((token as { content?: string } | null)?.content ?? '');
-    const counter = (example: ChatExample): number => {
-      const text = template
-        ? template.render({
-            messages: example.messages,
-            tools: example.tools,
-            add_generation_prompt: false,
-            bos_token: special(tokenizerConfig.bos_token),
-            eos_token: special(tokenizerConfig.eos_token),
-          })
-        : example.messages
-            .map((message) => `${String(message.role)}: ${String(message.content ?? '')}\n`)
-            .join('');
-      return tokenizer.encode(text, { add_special_tokens: false }).ids.length;
-    };
+    const counter = createChatTokens(model.dir).count;
     this.counters.set(id, counter);
     return counter;
   }

@@ -139,9 +139,15 @@ export function registerFileRoutes(app: FastifyInstance, s: Services): void {
   /** The per-line report a job would get, without starting one (`?model=` picks the token limit). */
   app.get<{ Params: { id: string }; Querystring: { model?: string } }>(
     '/v1/files/:id/validation',
-    async (request) => {
+    async (request, reply) => {
       const row = s.files.get(request.principal.project, request.params.id);
       if (!row) throw notFound('file', request.params.id);
+      // A client that hangs up stops its share of the validation (the last one to leave stops it all).
+      const gone = new AbortController();
+      reply.raw.on(
+        'close',
+        () => reply.raw.writableFinished || gone.abort(new Error('The client went away.')),
+      );
       const modelId = request.query.model ?? s.catalog.list()[0]?.id;
       const model = modelId ? s.catalog.get(modelId) : undefined;
       if (!model) throw invalid(`Name a base model with ?model=; GET /v1/models lists them.`, 'model');
@@ -149,7 +155,8 @@ export function registerFileRoutes(app: FastifyInstance, s: Services): void {
         row.sha256,
         s.blobs.pathOf(row.sha256),
         model,
-        s.catalog.tokenCounter(model.id),
+        undefined,
+        gone.signal,
       );
       return { object: 'file.validation' as const, file_id: row.id, model: model.id, ...report };
     },
@@ -168,7 +175,10 @@ export function registerFileRoutes(app: FastifyInstance, s: Services): void {
         `The job ${user.id} still uses this file; cancel it or wait until it ends.`,
       );
     const { blobStillUsed } = s.files.delete(row);
-    if (!blobStillUsed) s.blobs.remove(row.sha256);
+    if (!blobStillUsed) {
+      s.reports.forget(row.sha256);
+      s.blobs.remove(row.sha256);
+    }
     return { id: row.id, object: 'file' as const, deleted: true };
   });
 }

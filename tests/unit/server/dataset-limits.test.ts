@@ -3,8 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, validateDataset } from '../../../server/datasets/validate.ts';
+import { createChatTokens } from '../../../server/datasets/chat-tokens.ts';
 import { ModelCatalog } from '../../../server/models/catalog.ts';
 import { chatLine, DEMO_MODEL, REPO, startTestServer, tempDir } from './helpers.ts';
+import { ordinaryFile } from './ordinary-dataset.ts';
 
 const catalog = new ModelCatalog(path.join(REPO, 'public/models'));
 const model = catalog.get(DEMO_MODEL)!;
@@ -20,7 +22,7 @@ function writeFile(name: string, write: (fd: number) => void): string {
 }
 
 const validate = (file: string) =>
-  validateDataset(file, { maxTokens: model.maxTokens, countTokens: catalog.tokenCounter(DEMO_MODEL) });
+  validateDataset(file, { maxTokens: model.maxTokens, tokens: createChatTokens(model.dir) });
 
 describe('line limits', () => {
   it('refuses a 50 MB line within 1 s and within 64 MB of extra memory, and reads the lines after it', async () => {
@@ -69,50 +71,68 @@ describe('line limits', () => {
   });
 });
 
+const percentile = (values: number[], p: number) =>
+  [...values].sort((x, y) => x - y)[Math.ceil(values.length * p) - 1]!;
+
 describe('the API while a validation runs', () => {
-  it('answers /health promptly and computes a file’s report once', async () => {
+  it('answers /health within 20 ms at p99 while the worker validates, and computes a file’s report once', async () => {
     const server = await startTestServer();
     try {
-      const lines = Array.from({ length: 3000 }, (_, i) => chatLine(i)).join('\n') + '\n';
-      const form = new FormData();
-      form.append('purpose', 'fine-tune');
-      form.append('file', new Blob([lines]), 'big.jsonl');
-      const upload = (await (
-        await fetch(`${server.url}/v1/files`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${server.key}` },
-          body: form,
-        })
-      ).json()) as { id: string };
-      const get = () =>
-        fetch(`${server.url}/v1/files/${upload.id}/validation?model=${DEMO_MODEL}`, {
-          headers: { authorization: `Bearer ${server.key}` },
-        });
+      const auth = { authorization: `Bearer ${server.key}` };
+      const upload = async (file: string) => {
+        const form = new FormData();
+        form.append('purpose', 'fine-tune');
+        form.append('file', new Blob([fs.readFileSync(file)]), path.basename(file));
+        const response = await fetch(`${server.url}/v1/files`, { method: 'POST', headers: auth, body: form });
+        return ((await response.json()) as { id: string }).id;
+      };
+      const validation = (id: string) =>
+        fetch(`${server.url}/v1/files/${id}/validation?model=${DEMO_MODEL}`, { headers: auth });
+      // The worker starts with the first validation; the window sampled below is a validation proper.
+      expect(
+        (await validation(await upload(writeFile('warm.jsonl', (fd) => fs.writeSync(fd, '{}\n'))))).status,
+      ).toBe(200);
+      const { file, examples } = ordinaryFile(path.join(dir, 'ordinary.jsonl'), 16);
+      const id = await upload(file);
+
       const started = performance.now();
-      const validation = get();
-      const latencies: number[] = [];
       let done = false;
-      void validation.then(() => (done = true));
+      const first = validation(id).then(async (response) => {
+        done = true;
+        return (await response.json()) as { examples: number; valid: boolean };
+      });
+      const latencies: number[] = [];
       while (!done) {
         const t = performance.now();
         await (await fetch(`${server.url}/health`)).text();
         latencies.push(performance.now() - t);
+        await new Promise((resolve) => setTimeout(resolve, 5));
       }
+      const report = await first;
       const firstMs = performance.now() - started;
-      const report = (await (await validation).json()) as { examples: number };
-      expect(report.examples).toBe(3000);
-      latencies.sort((x, y) => x - y);
-      const p99 = latencies[Math.floor(latencies.length * 0.99)]!;
+      const p99 = percentile(latencies, 0.99);
       console.log(
-        `validation of ${lines.length} bytes: ${firstMs.toFixed(0)} ms, /health p99 ${p99.toFixed(1)} ms over ${latencies.length}`,
+        `validation of ${(fs.statSync(file).size / 2 ** 20).toFixed(1)} MiB: ${firstMs.toFixed(0)} ms; ` +
+          `/health over ${latencies.length} samples: p50 ${percentile(latencies, 0.5).toFixed(1)} ms, ` +
+          `p99 ${p99.toFixed(1)} ms, max ${Math.max(...latencies).toFixed(1)} ms`,
       );
-      expect(latencies.length).toBeGreaterThan(5);
-      // Relative, not absolute (the machine is shared): a validation that held the event loop would make /health
-      // wait for all of it; one that yields every few ms keeps even its slow answers a small part of it.
-      expect(p99).toBeLessThan(firstMs / 10);
+      expect(report).toMatchObject({ valid: true, examples });
+      expect(latencies.length).toBeGreaterThanOrEqual(100);
+      expect(p99).toBeLessThanOrEqual(20); // the issue’s bound
+
       const again = performance.now();
-      expect(((await (await get()).json()) as { examples: number }).examples).toBe(3000);
+      expect(((await (await validation(id)).json()) as { examples: number }).examples).toBe(examples);
       expect(performance.now() - again).toBeLessThan(firstMs / 5); // computed once
+
+      // A file deleted while it is validated: the validation stops, and its waiter learns why.
+      const doomed = await upload(ordinaryFile(path.join(dir, 'doomed.jsonl'), 4).file);
+      const pending = validation(doomed);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const deleted = await fetch(`${server.url}/v1/files/${doomed}`, { method: 'DELETE', headers: auth });
+      expect(deleted.status).toBe(200);
+      const response = await pending;
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('file_not_found');
     } finally {
       await server.close();
     }

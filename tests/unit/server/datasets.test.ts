@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { validateDataset } from '../../../server/datasets/validate.ts';
+import { createChatTokens } from '../../../server/datasets/chat-tokens.ts';
 import { ModelCatalog } from '../../../server/models/catalog.ts';
 import {
   api,
@@ -25,7 +26,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 async function validate(text: string | Buffer) {
   const file = path.join(dir, `d${Math.random()}.jsonl`);
   fs.writeFileSync(file, text);
-  return validateDataset(file, { maxTokens: model.maxTokens, countTokens: catalog.tokenCounter(DEMO_MODEL) });
+  return validateDataset(file, { maxTokens: model.maxTokens, tokens: createChatTokens(model.dir) });
 }
 
 describe('validateDataset', () => {
