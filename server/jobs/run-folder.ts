@@ -72,7 +72,7 @@ export class RunFolders {
     fs.writeFileSync(path.join(this.dirOf(jobId), 'validation.json'), JSON.stringify(reports));
   }
 
-  /** Tokens the job was planned to train on (validated tokens times epochs), when its report is still there. */
+  /** At most this many tokens the job was planned to train on (the validation's upper bound times epochs), when its report is still there. */
   plannedTokens(job: JobRow): number | null {
     try {
       const reports = JSON.parse(

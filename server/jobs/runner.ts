@@ -180,7 +180,7 @@ export class JobRunner {
         if (this.s.jobs.get(job.id)?.status !== 'validating_files') return;
         this.s.jobs.update(job.id, { status: 'queued' });
         this.s.events.add(job.id, {
-          message: `Files validated: ${report.examples} examples, ${report.total_tokens} tokens. Job queued.`,
+          message: `Files validated: ${report.examples} examples, at most ${report.total_tokens} tokens. Job queued.`,
           data: { examples: report.examples, tokens: report.total_tokens },
         });
       })();
