@@ -89,8 +89,8 @@ export class AppShell extends LitElement {
           radial-gradient(farthest-side at 0 50%, var(--nav-shade), transparent) left / 0.7rem 100% no-repeat
             scroll,
           radial-gradient(farthest-side at 100% 50%, var(--nav-shade), transparent) right / 0.7rem 100%
-            no-repeat scroll,
-          var(--surface);
+            no-repeat scroll;
+        background-color: var(--surface);
       }
       nav a {
         color: var(--muted);
