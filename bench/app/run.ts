@@ -104,6 +104,9 @@ async function coldPage(browser: Browser, url: string): Promise<Page> {
   await context.addInitScript('globalThis.__name = (fn) => fn;');
   const page = await context.newPage();
   reportPageErrors(page);
+  page.on('response', (response) => {
+    if (response.status() >= 400) console.error(`[app] ${response.status()} for ${response.url()}`);
+  });
   await page.goto(url);
   await page.locator('#message').waitFor();
   return page;
