@@ -27,20 +27,14 @@ export async function startBenchBrowser(
   });
   await server.listen();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const browser = await chromium.launch({
-    executablePath: chromiumExecutable(),
-    args: chromiumArgs,
-    headless: true,
-  });
+  const browser = await launchBenchChromium();
   return {
     browser,
     server,
     baseUrl,
     async open(path: string) {
       const page = await browser.newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error') console.error(`[page] ${message.text()}`);
-      });
+      reportPageErrors(page);
       await page.goto(`${baseUrl}${path}`);
       await page.waitForFunction(() => 'harness' in globalThis, undefined, { timeout: 120_000 });
       return page;
@@ -50,6 +44,18 @@ export async function startBenchBrowser(
       await server.close();
     },
   };
+}
+
+/** Headless Chromium with the WebGPU/SwiftShader flags and no background network, as the tests run it. */
+export function launchBenchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: chromiumExecutable(), args: chromiumArgs, headless: true });
+}
+
+/** A page's console errors go to stderr, so a failed run says why. */
+export function reportPageErrors(page: Page): void {
+  page.on('console', (message) => {
+    if (message.type() === 'error') console.error(`[page] ${message.text()}`);
+  });
 }
 
 /** Prints one benchmark result as one JSON line, the format every bench script uses. */

@@ -80,6 +80,17 @@ export class AppShell extends LitElement {
         order: 3;
         flex: 1 1 100%;
         scrollbar-width: thin;
+        /* Scroll shadows: a soft shade at an edge with more links beyond it. The two covers scroll
+           with the links (local) and hide the shades (fixed to the box, scroll) at the ends. */
+        --nav-shade: color-mix(in srgb, var(--fg) 28%, transparent);
+        background:
+          linear-gradient(to right, var(--surface) 40%, transparent) left / 2rem 100% no-repeat local,
+          linear-gradient(to left, var(--surface) 40%, transparent) right / 2rem 100% no-repeat local,
+          radial-gradient(farthest-side at 0 50%, var(--nav-shade), transparent) left / 0.7rem 100% no-repeat
+            scroll,
+          radial-gradient(farthest-side at 100% 50%, var(--nav-shade), transparent) right / 0.7rem 100%
+            no-repeat scroll;
+        background-color: var(--surface);
       }
       nav a {
         color: var(--muted);

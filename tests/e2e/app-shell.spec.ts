@@ -1,37 +1,62 @@
-import { readFileSync } from 'node:fs';
-import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
+import { measureShellCost } from './support/app-measures.ts';
 
 // A fast shell: on a cold profile, the JavaScript fetched before `hearth:interactive` (the mark the
-// Chat view sets when the message box is usable) is at most 150 kB gzip. The preview server does
-// not compress, so each script is gzipped here from dist/, as a production host would serve it.
+// Chat view sets when the message box is usable) is at most 150 kB gzip.
 const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
 const app = `http://127.0.0.1:${previewPort}/`;
 
 test('the JavaScript fetched before the app is interactive is at most 150 kB gzip', async ({ page }) => {
   await page.goto(app);
   await expect(page.locator('#message')).toBeEditable();
-  const { interactiveMs, scripts } = await page.evaluate(() => {
-    const mark = performance.getEntriesByName('hearth:interactive')[0];
-    const resources = performance.getEntriesByType('resource') as PerformanceResourceTiming[];
-    return {
-      interactiveMs: mark?.startTime ?? NaN,
-      scripts: resources
-        .filter((r) => /\.m?js$/.test(new URL(r.name).pathname) && r.startTime <= (mark?.startTime ?? 0))
-        .map((r) => new URL(r.name).pathname),
-    };
-  });
+  const { interactiveMs, scripts, shellKbGzip } = await measureShellCost(page, 'dist');
   expect(Number.isFinite(interactiveMs)).toBe(true);
-  const sizes = scripts.map((path) => ({ path, gzip: gzipSync(readFileSync(`dist${path}`)).length }));
-  const totalKb = sizes.reduce((sum, s) => sum + s.gzip, 0) / 1000;
   console.log(
     JSON.stringify({
-      shell_kb_gzip: Number(totalKb.toFixed(1)),
+      shell_kb_gzip: Number(shellKbGzip.toFixed(1)),
       interactive_ms: Math.round(interactiveMs),
-      scripts: sizes,
+      scripts,
     }),
   );
   // Nothing heavy is in it: the renderer and the engine load later.
-  expect(scripts.some((path) => /ort|onnx|worker|marked|highlight|purify|render/i.test(path))).toBe(false);
-  expect(totalKb).toBeLessThanOrEqual(150);
+  expect(scripts.some(({ path }) => /ort|onnx|worker|marked|highlight|purify|render/i.test(path))).toBe(
+    false,
+  );
+  expect(shellKbGzip).toBeLessThanOrEqual(150);
+});
+
+// At 360 px the links do not all fit: the navigation scrolls sideways, and a shade at the edge with
+// more links beyond it says so; the shade follows the scroll (it leaves the edge that is reached).
+test('at 360 px the navigation scrolls and shows a shade where more links are', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(app);
+  const nav = page.locator('nav[aria-label="Views"]');
+  await expect(nav).toBeVisible();
+  const layout = await nav.evaluate((element) => {
+    const style = getComputedStyle(element);
+    return {
+      overflows: element.scrollWidth > element.clientWidth,
+      attachments: style.backgroundAttachment.split(',').map((s) => s.trim()),
+      images: style.backgroundImage,
+    };
+  });
+  expect(layout.overflows).toBe(true);
+  // Covers that scroll with the links over shades fixed to the box: the cue needs no script.
+  expect(layout.attachments).toEqual(['local', 'local', 'scroll', 'scroll']);
+  expect(layout.images.match(/radial-gradient/g)).toHaveLength(2);
+  // The pixels agree: the right edge is shaded before scrolling and not once the end is reached.
+  const edge = async () => {
+    const box = (await nav.boundingBox())!;
+    const shot = await page.screenshot({
+      clip: { x: box.x + box.width - 3, y: box.y + box.height / 2, width: 1, height: 1 },
+    });
+    return shot.toString('base64');
+  };
+  const before = await edge();
+  await nav.evaluate((element) => element.scrollTo({ left: element.scrollWidth }));
+  await page.evaluate(
+    () => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))),
+  );
+  const after = await edge();
+  expect(after).not.toEqual(before);
 });

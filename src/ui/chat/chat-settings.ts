@@ -1,5 +1,5 @@
 import { css, html, LitElement } from 'lit';
-import { controls } from '../shell/shared-styles.ts';
+import { controls, dialogStyles } from '../shell/shared-styles.ts';
 import { samplingSchema, type Conversation, type Sampling } from './conversation.ts';
 
 export interface SettingsChange {
@@ -20,23 +20,8 @@ export class ChatSettings extends LitElement {
 
   static override styles = [
     controls,
+    dialogStyles,
     css`
-      dialog {
-        color: var(--fg);
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: 12px;
-        padding: 1.25rem;
-        width: min(32rem, calc(100vw - 2rem));
-        box-sizing: border-box;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 0.45);
-      }
-      h2 {
-        margin: 0 0 0.75rem;
-        font-size: 1.15rem;
-      }
       label {
         display: block;
         font-weight: 600;
@@ -61,9 +46,6 @@ export class ChatSettings extends LitElement {
         width: 100%;
       }
       .actions {
-        display: flex;
-        justify-content: flex-end;
-        gap: 0.5rem;
         margin-top: 1rem;
       }
       .problem {

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { Passage } from '../../runtime/index.ts';
-import { controls } from '../shell/shared-styles.ts';
+import { controls, dialogStyles } from '../shell/shared-styles.ts';
 
 /** How much of the document is shown around the cited passage, each side. */
 const CONTEXT_CHARS = 600;
@@ -26,19 +26,12 @@ export class PassageDialog extends LitElement {
 
   static override styles = [
     controls,
+    dialogStyles,
     css`
+      /* The header and the text carry their own padding: the text scrolls under a fixed header. */
       dialog {
-        color: var(--fg);
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: 12px;
+        --dialog-width: 44rem;
         padding: 0;
-        width: min(44rem, calc(100vw - 1.5rem));
-        max-height: calc(100dvh - 2rem);
-        box-sizing: border-box;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 45%);
       }
       header {
         display: flex;
@@ -47,7 +40,7 @@ export class PassageDialog extends LitElement {
         padding: 0.75rem 1rem;
         border-bottom: 1px solid var(--border);
       }
-      h2 {
+      header h2 {
         margin: 0;
         font-size: 1.1rem;
         overflow-wrap: anywhere;

@@ -65,3 +65,32 @@ export const controls = css`
     color: var(--muted);
   }
 `;
+
+/**
+ * The modal dialogs' frame (help, chat settings, cited passage): one look, one backdrop. A dialog
+ * sets `--dialog-width` for its own width; it never grows wider than the window less a margin.
+ */
+export const dialogStyles = css`
+  dialog {
+    color: var(--fg);
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: 12px;
+    padding: 1.25rem;
+    width: min(var(--dialog-width, 32rem), calc(100vw - 2rem));
+    max-height: calc(100dvh - 2rem);
+    box-sizing: border-box;
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 45%);
+  }
+  dialog h2 {
+    margin: 0 0 0.75rem;
+    font-size: 1.15rem;
+  }
+  dialog .actions {
+    display: flex;
+    justify-content: flex-end;
+    gap: 0.5rem;
+  }
+`;
