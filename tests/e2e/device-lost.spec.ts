@@ -21,7 +21,7 @@ test('device lost mid-answer: DEVICE_LOST in words, then the engine answers on W
   await openHarness(page, 'device-lost');
   const result = await page.evaluate(() => harness.lostMidAnswer());
   expect(result.before).toBe('webgpu');
-  expect(result.pieces).toBeGreaterThanOrEqual(3);
+  expect(result.pieces).toBeGreaterThanOrEqual(1);
   expect(result.failure?.code).toBe('DEVICE_LOST');
   expect(result.failure?.message).toMatch(/GPU stopped .* moved to WASM/);
   expect(result.after.device).toBe('wasm');

@@ -53,8 +53,7 @@ export class DecoderSession implements LogitsSource {
       // The cache may now be half-updated: start over next time.
       this.cache.reset();
       if (isHearthError(error, 'DEVICE_LOST')) throw error;
-      if (this.deviceLoss && (await this.deviceLoss.explains()))
-        throw deviceLostError(this.deviceLoss.info!);
+      if (this.deviceLoss && (await this.deviceLoss.explains())) throw deviceLostError(this.deviceLoss.info!);
       throw new HearthError(
         'GENERATION_FAILED',
         `The model failed to run on ${this.device} (${(error as Error).message}). Try again; if it repeats, reload the model or use device "wasm".`,
