@@ -63,3 +63,79 @@ test('the context fills up: the meter counts, the oldest turns are left out and 
   await expect(note).toBeVisible();
   await expect(view(page).locator('hearth-chat-message[data-dropped]')).toHaveCount(dropped);
 });
+
+/**
+ * In the page: an engine whose GPU is lost after two pieces of the first answer — the stream
+ * fails with the engine's DEVICE_LOST error as it crosses the worker boundary (code and message),
+ * and from then on the engine reports WASM, as the ORT engine does after moving (tests/e2e/device-lost.spec.ts).
+ */
+async function installLosingEngine(): Promise<void> {
+  const view = document.querySelector('hearth-app')?.shadowRoot?.querySelector('hearth-chat-view') as
+    (HTMLElement & { engine: unknown }) | null;
+  if (!view) throw new Error('the chat view is not in the page');
+  let device = 'webgpu';
+  const capabilities = () => ({
+    backend: 'ort',
+    device,
+    deviceReason:
+      device === 'webgpu' ? 'WebGPU was requested.' : 'The WebGPU device was lost: moved to WASM.',
+    modelId: 'scripted/gpu',
+    dtype: 'fp32',
+    contextLength: 512,
+    supportsTools: false,
+    supportsAdapters: false,
+    supportsGrammar: false,
+  });
+  const chunk = (content: string | undefined, finish: string | null, usage?: unknown) => ({
+    id: 'scripted',
+    object: 'chat.completion.chunk',
+    created: 0,
+    model: 'scripted/gpu',
+    choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
+    ...(usage ? { usage } : {}),
+  });
+  view.engine = {
+    open: async () => capabilities(),
+    stream: async () =>
+      (async function* () {
+        yield chunk('The answer ', null);
+        yield chunk('begins', null);
+        if (device === 'webgpu') {
+          device = 'wasm';
+          throw Object.assign(
+            new Error(
+              'The GPU stopped while the model was running (WebGPU device lost: the device was destroyed). The model is moved to WASM, which is slower but keeps working: send the message again.',
+            ),
+            { name: 'HearthError', code: 'DEVICE_LOST' },
+          );
+        }
+        yield chunk(' and ends.', 'stop', {
+          prompt_tokens: 10,
+          completion_tokens: 3,
+          total_tokens: 13,
+          cached_prompt_tokens: 0,
+          dropped_messages: 0,
+          timings: { ttft_ms: 5, prefill_tok_s: 100, decode_tok_s: 50, total_ms: 40 },
+        });
+      })(),
+  };
+}
+
+test('a lost GPU mid-answer: the answer says what happened and Try again answers on WASM', async ({
+  page,
+}) => {
+  await page.goto(app);
+  await expect(page.locator('#message')).toBeEditable();
+  await page.evaluate(installLosingEngine);
+  await page.locator('#message').fill('Tell me something.');
+  await page.locator('#message').press('Enter');
+  const failed = answers(page).last();
+  await expect(failed.locator('[data-state="error"]')).toHaveText(
+    /GPU stopped .* moved to WASM, which is slower but keeps working/,
+  );
+  await expect(page.locator('[role="status"]')).toHaveText('The answer failed.');
+  await failed.locator('[data-action="regenerate"]', { hasText: 'Try again' }).click();
+  const retried = answers(page).last();
+  await expect(retried.locator('[data-testid="answer-stats"] [data-stat="device"]')).toHaveText('WASM');
+  await expect(retried.locator('.markdown')).toHaveText('The answer begins and ends.');
+});

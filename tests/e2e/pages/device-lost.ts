@@ -20,7 +20,7 @@ async function open(device: 'webgpu' | 'wasm') {
 
 const destroyDevice = async () => (await ort.env.webgpu.device).destroy();
 
-async function textOf(engine: Awaited<ReturnType<typeof open>>, maxTokens = greedy.max_tokens) {
+async function textOf(engine: Awaited<ReturnType<typeof open>>, maxTokens: number = greedy.max_tokens) {
   return (await engine.create({ ...greedy, max_tokens: maxTokens })).choices[0]!.message.content;
 }
 
