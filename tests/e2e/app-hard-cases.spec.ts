@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { installScriptedEngine } from './pages/app-scripted-engine.ts';
 
 // The app's hard cases on the production build with the bundled demo model (a 512-token context).
 const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
@@ -65,59 +66,40 @@ test('the context fills up: the meter counts, the oldest turns are left out and 
 });
 
 /**
- * In the page: an engine whose GPU is lost after two pieces of the first answer — the stream
- * fails with the engine's DEVICE_LOST error as it crosses the worker boundary (code and message),
- * and from then on the engine reports WASM, as the ORT engine does after moving (tests/e2e/device-lost.spec.ts).
+ * In the page, over the scripted engine: the GPU is lost after two pieces of the first answer —
+ * the stream fails with the engine's DEVICE_LOST message, as it crosses the worker boundary — and
+ * from then on the engine reports WASM, as the ORT engine does after moving (device-lost.spec.ts).
  */
-async function installLosingEngine(): Promise<void> {
+async function loseTheGpuOnce(): Promise<void> {
+  type Engine = {
+    open(): Promise<{ device: string }>;
+    stream(request: unknown): Promise<AsyncIterable<unknown>>;
+  };
   const view = document.querySelector('hearth-app')?.shadowRoot?.querySelector('hearth-chat-view') as
-    (HTMLElement & { engine: unknown }) | null;
+    (HTMLElement & { engine: Engine }) | null;
   if (!view) throw new Error('the chat view is not in the page');
+  const scripted = view.engine;
   let device = 'webgpu';
-  const capabilities = () => ({
-    backend: 'ort',
-    device,
-    deviceReason:
-      device === 'webgpu' ? 'WebGPU was requested.' : 'The WebGPU device was lost: moved to WASM.',
-    modelId: 'scripted/gpu',
-    dtype: 'fp32',
-    contextLength: 512,
-    supportsTools: false,
-    supportsAdapters: false,
-    supportsGrammar: false,
-  });
-  const chunk = (content: string | undefined, finish: string | null, usage?: unknown) => ({
-    id: 'scripted',
-    object: 'chat.completion.chunk',
-    created: 0,
-    model: 'scripted/gpu',
-    choices: [{ index: 0, delta: content === undefined ? {} : { content }, finish_reason: finish }],
-    ...(usage ? { usage } : {}),
-  });
   view.engine = {
-    open: async () => capabilities(),
-    stream: async () =>
-      (async function* () {
-        yield chunk('The answer ', null);
-        yield chunk('begins', null);
-        if (device === 'webgpu') {
-          device = 'wasm';
-          throw Object.assign(
-            new Error(
-              'The GPU stopped while the model was running (WebGPU device lost: the device was destroyed). The model is moved to WASM, which is slower but keeps working: send the message again.',
-            ),
-            { name: 'HearthError', code: 'DEVICE_LOST' },
-          );
+    open: async () => ({ ...(await scripted.open()), device }),
+    stream: async (request) => {
+      const chunks = await scripted.stream(request);
+      if (device !== 'webgpu') return chunks;
+      device = 'wasm';
+      return (async function* () {
+        let sent = 0;
+        for await (const chunk of chunks) {
+          if (sent++ === 2)
+            throw Object.assign(
+              new Error(
+                'The GPU stopped while the model was running (WebGPU device lost: the device was destroyed). The model is moved to WASM, which is slower but keeps working: send the message again.',
+              ),
+              { name: 'HearthError', code: 'DEVICE_LOST' },
+            );
+          yield chunk;
         }
-        yield chunk(' and ends.', 'stop', {
-          prompt_tokens: 10,
-          completion_tokens: 3,
-          total_tokens: 13,
-          cached_prompt_tokens: 0,
-          dropped_messages: 0,
-          timings: { ttft_ms: 5, prefill_tok_s: 100, decode_tok_s: 50, total_ms: 40 },
-        });
-      })(),
+      })();
+    },
   };
 }
 
@@ -126,7 +108,8 @@ test('a lost GPU mid-answer: the answer says what happened and Try again answers
 }) => {
   await page.goto(app);
   await expect(page.locator('#message')).toBeEditable();
-  await page.evaluate(installLosingEngine);
+  await page.evaluate(installScriptedEngine, { pieces: ['The answer ', 'begins', ' and ends.'], delayMs: 2 });
+  await page.evaluate(loseTheGpuOnce);
   await page.locator('#message').fill('Tell me something.');
   await page.locator('#message').press('Enter');
   const failed = answers(page).last();

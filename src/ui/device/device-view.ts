@@ -29,8 +29,8 @@ export class DeviceView extends LitElement {
     css`
       :host {
         display: block;
-        padding: 1.5rem 1rem;
         max-width: 52rem;
+        padding: 1.5rem 1rem;
       }
       section {
         margin-top: 1.5rem;

@@ -1,23 +1,16 @@
 import { css, html, LitElement } from 'lit';
-import { controls } from '../shell/shared-styles.ts';
+import { controls, modalDialog } from '../shell/shared-styles.ts';
 import { requestErase } from './erase-request.ts';
 
 /** What "Delete all my data" removes, asked once more in a modal dialog; Cancel and Esc keep everything. */
 export class EraseDialog extends LitElement {
   static override styles = [
     controls,
+    modalDialog,
     css`
       dialog {
-        color: var(--fg);
-        background: var(--surface);
-        border: 1px solid var(--border-strong);
-        border-radius: 12px;
         padding: 1rem 1.25rem;
         max-width: min(30rem, calc(100vw - 2rem));
-        box-sizing: border-box;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 0.5);
       }
       h2 {
         margin: 0 0 0.5rem;

@@ -1,23 +1,16 @@
 import { css, html, LitElement } from 'lit';
-import { controls } from './shared-styles.ts';
+import { controls, modalDialog } from './shared-styles.ts';
 import { shortcuts } from './shortcuts.ts';
 
 /** The keyboard shortcuts, in a modal dialog (Esc or the Close button closes it). */
 export class HelpDialog extends LitElement {
   static override styles = [
     controls,
+    modalDialog,
     css`
       dialog {
-        color: var(--fg);
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: 12px;
         padding: 1.25rem;
         width: min(26rem, calc(100vw - 2rem));
-        box-sizing: border-box;
-      }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 0.45);
       }
       h2 {
         margin: 0 0 0.75rem;

@@ -65,3 +65,17 @@ export const controls = css`
     color: var(--muted);
   }
 `;
+
+/** A modal `<dialog>` on the theme's surface; each dialog adds its own padding and width. */
+export const modalDialog = css`
+  dialog {
+    color: var(--fg);
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: 12px;
+    box-sizing: border-box;
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.45);
+  }
+`;
