@@ -61,6 +61,11 @@ export interface Usage {
   total_tokens: number;
   /** Prompt tokens whose KV values came from the prefix cache instead of a prefill. */
   cached_prompt_tokens: number;
+  /**
+   * Messages left out from the front of the conversation (after a leading system message) so the
+   * prompt fits the context: only with overflow 'truncate-oldest'. Absent where a backend never drops.
+   */
+  dropped_messages?: number;
   timings: { ttft_ms: number; prefill_tok_s: number; decode_tok_s: number; total_ms: number };
 }
 

@@ -4,6 +4,8 @@ export const LLM_ERROR_CODES = {
   MODEL_NOT_FOUND: 'The backend does not know that model id: pick one of its prebuilt models.',
   CONTEXT_OVERFLOW:
     "The conversation is longer than the model's context: shorten it, lower max_tokens, or load with overflow: 'truncate-oldest'.",
+  DEVICE_LOST:
+    'The GPU was lost mid-answer (driver reset, sleep, or the browser reclaimed it): the model now runs on WASM; send the message again.',
   GENERATION_FAILED:
     "The model failed while generating: try again; if it repeats, reload the model or use device 'wasm'.",
   TOOLS_UNSUPPORTED:

@@ -13,6 +13,14 @@ import './conversation-list.ts';
 import type { ConversationList } from './conversation-list.ts';
 import { ConversationStore } from './conversation-store.ts';
 import {
+  contextStartAfter,
+  contextWindowStyles,
+  droppedCount,
+  renderContextMeter,
+  renderDroppedNote,
+  sentMessages,
+} from './context-window.ts';
+import {
   createEngineLink,
   type ChatEngineLink,
   type ChatCompletionRequest,
@@ -76,7 +84,7 @@ export class ChatView extends LitElement {
     this.listOpen = false;
   }
 
-  static override styles = [controls, chatViewStyles];
+  static override styles = [controls, chatViewStyles, contextWindowStyles];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -233,6 +241,7 @@ export class ChatView extends LitElement {
     const answer: StoredMessage = { id: newId(), role: 'assistant', content: '', createdAt: Date.now() };
     void loadRenderer(); // fetched while the model loads or thinks, ready for the first token
     const request = this.requestFor(conversation);
+    const sent = sentMessages(conversation);
     conversation.messages.push(answer);
     const controller = new AbortController();
     this.active = { conversationId: conversation.id, answerId: answer.id, controller };
@@ -281,6 +290,7 @@ export class ChatView extends LitElement {
             totalMs: usage.timings.total_ms,
           };
           conversation.contextTokens = usage.total_tokens;
+          conversation.contextStart = contextStartAfter(sent, usage.dropped_messages ?? 0);
         }
       }
       answer.finish = signal.aborted ? 'abort' : (answer.finish ?? 'stop');
@@ -299,9 +309,7 @@ export class ChatView extends LitElement {
   }
 
   private requestFor(conversation: Conversation): ChatCompletionRequest {
-    const history = conversation.messages
-      .filter((m) => m.role === 'user' || (m.content && m.finish !== 'error'))
-      .map((m) => ({ role: m.role, content: m.content }));
+    const history = sentMessages(conversation).map((m) => ({ role: m.role, content: m.content }));
     const { temperature, top_p, max_tokens, seed } = conversation.sampling;
     return {
       messages: conversation.systemPrompt
@@ -490,13 +498,16 @@ export class ChatView extends LitElement {
 
   private renderMessages(conversation: Conversation) {
     const lastAnswer = conversation.messages.findLast((m) => m.role === 'assistant');
+    const dropped = droppedCount(conversation);
     return html`<div class="messages">
+      ${dropped > 0 ? renderDroppedNote(dropped, this.capabilities?.contextLength) : nothing}
       ${repeat(
         conversation.messages,
         (m) => m.id,
-        (m) =>
+        (m, index) =>
           html`<hearth-chat-message
             data-id=${m.id}
+            ?data-dropped=${index < dropped}
             .message=${m}
             .phase=${this.active?.answerId === m.id ? this.phase : null}
             ?canRegenerate=${m === lastAnswer}
@@ -536,38 +547,8 @@ export class ChatView extends LitElement {
         .grounding=${conversation?.grounding}
         @grounding-change=${(e: CustomEvent<Grounding>) => this.saveGrounding(e.detail)}
       ></hearth-grounding-picker>
-      ${this.renderMeter(conversation)}
+      ${renderContextMeter(conversation, this.capabilities?.contextLength)}
     </form>`;
-  }
-
-  private renderMeter(conversation: Conversation | undefined) {
-    const limit = this.capabilities?.contextLength;
-    const used = conversation?.contextTokens ?? 0;
-    if (!limit || !Number.isFinite(limit))
-      return html`<div class="meter muted" data-testid="context-meter">
-        Context use is shown after the first answer.
-      </div>`;
-    const share = used / limit;
-    return html`<div class="meter muted" data-testid="context-meter">
-      <meter
-        min="0"
-        max=${limit}
-        value=${used}
-        low=${Math.round(limit * 0.7)}
-        high=${Math.round(limit * 0.9)}
-        optimum="0"
-        aria-label="Context used"
-      ></meter>
-      <span>${used.toLocaleString('en')} of ${limit.toLocaleString('en')} context tokens used</span>
-      ${
-        share >= 0.9
-          ? html`<span class="warn"
-              >Almost full: the oldest messages are left out of what the model sees. Start a new chat to begin
-              afresh.</span
-            >`
-          : nothing
-      }
-    </div>`;
   }
 }
 

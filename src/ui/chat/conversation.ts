@@ -47,6 +47,8 @@ export const conversationSchema = z.object({
   messages: z.array(messageSchema),
   /** Tokens the last exchange used (prompt + answer), for the context meter. */
   contextTokens: z.number().int().nonnegative().default(0),
+  /** The first message the model read in the last answer; those before it no longer fit the context. */
+  contextStart: z.string().nullable().default(null),
 });
 
 export type AnswerStats = z.infer<typeof answerStatsSchema>;
@@ -72,6 +74,7 @@ export function newConversation(now = Date.now()): Conversation {
     grounding: { ...noGrounding },
     messages: [],
     contextTokens: 0,
+    contextStart: null,
   };
 }
 

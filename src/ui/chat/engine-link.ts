@@ -38,7 +38,8 @@ export function createEngineLink(): ChatEngineLink {
     return opening;
   };
   return {
-    open: async (options) => (await ready(options)).capabilities,
+    // Asked afresh each time: the engine may have changed device since it loaded (a lost GPU moves it to WASM).
+    open: async (options) => (await ready(options)).chat.capabilities(),
     stream: async (request) => (await ready()).chat.completions.create({ ...request, stream: true }),
   };
 }

@@ -1,27 +1,51 @@
-import { css, html, LitElement } from 'lit';
+import { css, html, LitElement, nothing } from 'lit';
 import { toHearthError } from '../../core/errors.ts';
 import type { DeviceReport } from '../../runtime/index.ts';
 import { probeDeviceInWorker } from '../../runtime/device.ts';
 import '../device-panel.ts';
+import { controls } from '../shell/shared-styles.ts';
+import type { EraseOutcome } from './erase-data.ts';
+import './erase-dialog.ts';
+import type { EraseDialog } from './erase-dialog.ts';
+import { takeEraseOutcome } from './erase-request.ts';
 
-/** The Device view: asks a probe worker what this device offers and shows it in the Device panel. */
+/**
+ * The Device view: asks a probe worker what this device offers and shows it in the Device panel;
+ * below it, "Delete all my data", and what the last erase did.
+ */
 export class DeviceView extends LitElement {
   static override properties = { report: { state: true }, error: { state: true } };
   declare private report: DeviceReport | undefined;
   declare private error: string;
+  private readonly erased: EraseOutcome | undefined = takeEraseOutcome();
 
   constructor() {
     super();
     this.error = '';
   }
 
-  static override styles = css`
-    :host {
-      display: block;
-      padding: 1.5rem 1rem;
-      max-width: 52rem;
-    }
-  `;
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+        max-width: 52rem;
+        padding: 1.5rem 1rem;
+      }
+      section {
+        margin-top: 1.5rem;
+      }
+      h2 {
+        font-size: 1.1rem;
+        margin: 0 0 0.5rem;
+      }
+      .outcome {
+        border-inline-start: 3px solid var(--accent);
+        padding: 0.25rem 0.75rem;
+        margin-bottom: 0.75rem;
+      }
+    `,
+  ];
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -32,8 +56,38 @@ export class DeviceView extends LitElement {
   }
 
   override render() {
-    return html`<hearth-device-panel .report=${this.report} .error=${this.error}></hearth-device-panel>`;
+    return html`<hearth-device-panel .report=${this.report} .error=${this.error}></hearth-device-panel>
+      <section aria-labelledby="data-title">
+        <h2 id="data-title">Your data</h2>
+        ${this.erased ? renderOutcome(this.erased) : nothing}
+        <p class="muted">
+          Conversations, documents, models, adapters, keys and settings are kept in this browser only.
+        </p>
+        <button
+          class="danger"
+          data-action="erase"
+          @click=${() => this.renderRoot.querySelector<EraseDialog>('hearth-erase-dialog')?.show()}
+        >
+          Delete all my data…
+        </button>
+        <hearth-erase-dialog></hearth-erase-dialog>
+      </section>`;
   }
+}
+
+function renderOutcome(outcome: EraseOutcome) {
+  return html`<div class="outcome" role="status" data-testid="erase-outcome">
+    ${
+      outcome.problems.length === 0
+        ? html`<p>
+            Everything Hearth kept on this device was deleted. The app now starts as on a new browser.
+          </p>`
+        : html`<p>Most of your data was deleted, but not all of it:</p>
+            <ul>
+              ${outcome.problems.map((problem) => html`<li>${problem}</li>`)}
+            </ul>`
+    }
+  </div>`;
 }
 
 customElements.define('hearth-device-view', DeviceView);

@@ -221,6 +221,12 @@ describe('OrtChatEngine with an overflow policy', () => {
     const completion = await small.create({ messages: history, temperature: 0, max_tokens: 12 });
     expect(completion.usage.prompt_tokens + 12).toBeLessThanOrEqual(96);
     expect(completion.choices[0]!.message.content!.length).toBeGreaterThan(0);
+    // Usage says how many turns were left out: the rest alone is the same prompt, with none dropped.
+    const dropped = completion.usage.dropped_messages!;
+    expect(dropped).toBeGreaterThan(0);
+    const rest = await small.create({ messages: history.slice(dropped), temperature: 0, max_tokens: 12 });
+    expect(rest.usage.dropped_messages).toBe(0);
+    expect(rest.usage.prompt_tokens).toBe(completion.usage.prompt_tokens);
     const strict = await loadOrtChatEngine(fsModelFiles(tinyChatModelId), {
       device: 'wasm',
       dtype: 'fp32',

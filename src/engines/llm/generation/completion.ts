@@ -16,6 +16,7 @@ export function usageOf(stats: GenerationStats): Usage {
     completion_tokens: stats.completionTokens,
     total_tokens: stats.promptTokens + stats.completionTokens,
     cached_prompt_tokens: stats.promptTokens - stats.prefilledTokens,
+    dropped_messages: stats.droppedMessages,
     timings: {
       ttft_ms: stats.ttftMs,
       prefill_tok_s: stats.prefillMs > 0 ? (stats.prefilledTokens * 1000) / stats.prefillMs : 0,

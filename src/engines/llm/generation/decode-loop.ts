@@ -20,6 +20,7 @@ export interface GenerationStats {
   prefillMs: number;
   decodeMs: number;
   totalMs: number;
+  droppedMessages: number;
 }
 
 export type GenerationEvent =
@@ -128,6 +129,7 @@ export async function* generate(
       prefillMs,
       decodeMs: Math.max(0, totalMs - prefillMs),
       totalMs,
+      droppedMessages: plan.droppedMessages ?? 0,
     },
   };
 }

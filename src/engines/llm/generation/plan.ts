@@ -17,6 +17,8 @@ export interface GenerationPlan {
   /** Splits decoded text into content and tool calls. */
   outputParser?: OutputParser;
   signal?: AbortSignal;
+  /** Messages dropped from the front of the conversation to fit the context (reported in usage). */
+  droppedMessages?: number;
 }
 
 /** What tool-call and grammar code may know of the model's tokenizer. */

@@ -23,7 +23,7 @@ const DEFAULT_RESERVE = 256;
 export async function prepareGeneration(
   request: ChatCompletionRequest,
   context: PrepareContext,
-): Promise<GenerationPlan & { droppedMessages: number }> {
+): Promise<GenerationPlan> {
   const { tokenizer, template } = context;
   if (request.tools?.length && !context.hooks) {
     throw new HearthError(

@@ -1,4 +1,5 @@
-import { HearthError } from '../../../core/errors.ts';
+import { HearthError, isHearthError } from '../../../core/errors.ts';
+import { deviceLostError, type DeviceLossWatch } from './device-loss.ts';
 import type { LogitsSource } from '../generation/decode-loop.ts';
 import type { DecoderLayout } from './graph-layout.ts';
 import { AppendKvCache } from './append-kv-cache.ts';
@@ -16,6 +17,8 @@ export class DecoderSession implements LogitsSource {
   processedTokens = 0;
   /** Inputs fed to every run besides tokens and cache: the LoRA A/B of the current request's adapter. */
   extraFeeds: Record<string, ort.Tensor> = {};
+  /** On WebGPU: every run is raced against the device's loss (a run on a lost device may never settle). */
+  deviceLoss: DeviceLossWatch | undefined;
 
   constructor(
     private readonly session: ort.InferenceSession,
@@ -44,10 +47,13 @@ export class DecoderSession implements LogitsSource {
 
     let outputs: ort.InferenceSession.ReturnType;
     try {
-      outputs = await this.session.run(feeds);
+      const run = this.session.run(feeds);
+      outputs = await (this.deviceLoss ? this.deviceLoss.race(run) : run);
     } catch (error) {
       // The cache may now be half-updated: start over next time.
       this.cache.reset();
+      if (isHearthError(error, 'DEVICE_LOST')) throw error;
+      if (this.deviceLoss && (await this.deviceLoss.explains())) throw deviceLostError(this.deviceLoss.info!);
       throw new HearthError(
         'GENERATION_FAILED',
         `The model failed to run on ${this.device} (${(error as Error).message}). Try again; if it repeats, reload the model or use device "wasm".`,
@@ -64,7 +70,8 @@ export class DecoderSession implements LogitsSource {
     this.processedTokens += ids.length;
     // [1, seq, vocab] (or [1, 1, vocab] when the graph computes the last position only):
     // copy out the last row, which the sampler edits in place.
-    const data = (await logits.getData()) as Float32Array | Uint16Array;
+    const read = logits.getData();
+    const data = (await (this.deviceLoss ? this.deviceLoss.race(read) : read)) as Float32Array | Uint16Array;
     const [, rows, vocab] = logits.dims as [number, number, number];
     const row = data.subarray((rows - 1) * vocab, rows * vocab);
     // fp16 logits come as Uint16Array bits, or as Float16Array values where the JS engine has one.

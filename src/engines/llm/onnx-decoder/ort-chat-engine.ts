@@ -1,4 +1,4 @@
-import { HearthError, throwIfAborted } from '../../../core/errors.ts';
+import { HearthError, isHearthError, throwIfAborted } from '../../../core/errors.ts';
 import type { ModelFiles } from '../../../core/model-files.ts';
 import type { CacheKey } from '../cache/prefix-cache.ts';
 import { PrefixCache } from '../cache/prefix-cache.ts';
@@ -26,7 +26,8 @@ import type { DecoderSession } from './decoder-session.ts';
 import { EngineAdapters } from './engine-adapters.ts';
 import { loraTensorFactory } from './lora-tensors.ts';
 import { loadDecoder, type DecoderLoadOptions } from './load-decoder.ts';
-import type { OrtDevice } from './decoder-runtime.ts';
+import { ort, type OrtDevice } from './decoder-runtime.ts';
+import { DeviceLossWatch } from './device-loss.ts';
 
 export interface OrtEngineOptions extends LoadOptions, DecoderLoadOptions {
   /** Use less than the model's context (memory, or tests of overflow). */
@@ -53,6 +54,10 @@ export async function loadOrtChatEngine(
   files: ModelFiles,
   options: OrtEngineOptions = {},
 ): Promise<OrtChatEngine> {
+  return new OrtChatEngine(await openModel(files, options), options);
+}
+
+async function openModel(files: ModelFiles, options: OrtEngineOptions): Promise<Loaded> {
   const tokenizer = await loadChatTokenizer(files);
   const template = new ChatTemplate(tokenizer.config, {
     bos_token: tokenizer.specialToken('bos_token'),
@@ -60,6 +65,8 @@ export async function loadOrtChatEngine(
   });
   throwIfAborted(options.signal);
   const { decoder, config, device, variant, env, quantized, loraTargets } = await loadDecoder(files, options);
+  if (device.device === 'webgpu' && decoder.module === ort)
+    decoder.deviceLoss = await DeviceLossWatch.ofOrtDevice();
   const adapters =
     loraTargets.length === 0
       ? null
@@ -90,10 +97,7 @@ export async function loadOrtChatEngine(
     supportsGrammar: options.hooks !== undefined,
   };
   const vocabSize = config.vocab_size ?? tokenizer.vocabulary().length;
-  return new OrtChatEngine(
-    { files, tokenizer, template, decoder, capabilities, vocabSize, adapters },
-    options,
-  );
+  return { files, tokenizer, template, decoder, capabilities, vocabSize, adapters };
 }
 
 export class OrtChatEngine implements ChatEngine {
@@ -134,6 +138,7 @@ export class OrtChatEngine implements ChatEngine {
     raw: ChatCompletionRequest,
   ): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>> {
     const request = validateRequest(raw);
+    await this.recoverIfLost();
     const loaded = this.require();
     if (request.adapter && !loaded.adapters) {
       throw new HearthError(
@@ -226,6 +231,8 @@ export class OrtChatEngine implements ChatEngine {
       yield* generate(plan, reuse.prefill, decoder, loaded.tokenizer, fed);
     } catch (error) {
       failed = true;
+      // The next request waits for the move to WASM (it holds the turn lock until then).
+      if (isHearthError(error, 'DEVICE_LOST')) await this.moveToWasm(loaded);
       throw error;
     } finally {
       if (failed || decoder.cache.length !== fed.ids.length) {
@@ -236,6 +243,40 @@ export class OrtChatEngine implements ChatEngine {
       }
       release();
     }
+  }
+
+  /** A device lost between requests is noticed here, before the next one runs. */
+  private async recoverIfLost(): Promise<void> {
+    const loaded = this.loaded;
+    if (!loaded?.decoder.deviceLoss?.info) return;
+    const release = await this.lock.acquire();
+    try {
+      if (this.loaded === loaded) await this.moveToWasm(loaded);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Reopens the model on WASM after its WebGPU device was lost (called with the turn lock held).
+   * The files are on the device already, so this takes a load's time without a download. LoRA
+   * adapters lived on the lost GPU: they must be loaded again. If the reload fails, the engine is
+   * left unloaded and says so on the next call.
+   */
+  private async moveToWasm(lost: Loaded): Promise<void> {
+    if (this.loaded !== lost) return;
+    this.loaded = null;
+    this.prefixCache.clear();
+    lost.adapters?.dispose();
+    await lost.decoder.release().catch(() => undefined); // its device is gone; nothing to free there
+    const { signal: _, onProgress: __, ...rest } = this.options;
+    const next = await openModel(lost.files, { ...rest, device: 'wasm' });
+    const why = lost.decoder.deviceLoss?.info?.message || 'the device was lost';
+    next.capabilities = {
+      ...next.capabilities,
+      deviceReason: `The WebGPU device was lost (${why}): moved to WASM. ${next.capabilities.deviceReason}`,
+    };
+    this.loaded = next;
   }
 
   private require(): Loaded {
