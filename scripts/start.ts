@@ -13,7 +13,8 @@ import { startServer } from '../server/server.ts';
 import { openDatabase } from '../server/store/db.ts';
 import { DEMO_MODEL, DEMO_PROJECT, publishDemoAdapter } from './demo-seed.ts';
 
-const config = loadConfig(process.env, []);
+// One conversation sent from the app is a whole training file here (a real deployment keeps 10).
+const config = loadConfig({ HEARTH_MIN_TRAINING_EXAMPLES: '1', ...process.env }, []);
 
 /** One browser key per data folder, kept beside the database so restarts keep working pages. */
 function browserKey(): string {
