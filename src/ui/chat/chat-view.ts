@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { toHearthError } from '../../core/errors.ts';
 import { gear, menu, send, stopIcon } from '../shell/icons.ts';
 import { controls } from '../shell/shared-styles.ts';
+import '../adapters/adapter-picker.ts';
 import './chat-message.ts';
 import { chatViewStyles } from './chat-view-styles.ts';
 import type { AnswerPhase, ChatMessageElement } from './chat-message.ts';
@@ -323,11 +324,22 @@ export class ChatView extends LitElement {
 
   /* ---- settings, export, import ---- */
 
-  private async saveSettings(change: SettingsChange): Promise<void> {
+  private saveSettings(change: SettingsChange): Promise<void> {
+    return this.changeConversation((conversation) => {
+      conversation.systemPrompt = change.systemPrompt;
+      conversation.sampling = change.sampling;
+    });
+  }
+
+  private chooseAdapter(name: string | null): Promise<void> {
+    return this.changeConversation((conversation) => (conversation.adapter = name));
+  }
+
+  /** Changes the open conversation (a new one if none is open yet) and keeps it. */
+  private async changeConversation(apply: (conversation: Conversation) => void): Promise<void> {
     const conversation = this.current ?? newConversation();
     const fresh = !this.current;
-    conversation.systemPrompt = change.systemPrompt;
-    conversation.sampling = change.sampling;
+    apply(conversation);
     this.current = conversation;
     await this.persist(conversation);
     if (fresh) location.hash = `#/chat/${encodeURIComponent(conversation.id)}`;
@@ -392,6 +404,10 @@ export class ChatView extends LitElement {
             ${menu}
           </button>
           <h2>${conversation?.title ?? 'New chat'}</h2>
+          <hearth-adapter-picker
+            .value=${conversation?.adapter ?? null}
+            @adapter-change=${(e: CustomEvent<string | null>) => this.chooseAdapter(e.detail)}
+          ></hearth-adapter-picker>
           <button
             data-action="settings"
             @click=${() => this.renderRoot.querySelector<ChatSettings>('hearth-chat-settings')?.show()}
