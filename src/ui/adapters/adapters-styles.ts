@@ -3,18 +3,7 @@ import { css } from 'lit';
 /** The Adapters view: settings, the adapter table (cards on a phone) and the training jobs. */
 export const adaptersStyles = css`
   :host {
-    display: block;
-    padding: 1rem;
     max-width: 64rem;
-    box-sizing: border-box;
-  }
-  h2 {
-    margin: 0 0 0.25rem;
-    font-size: 1.35rem;
-  }
-  h3 {
-    margin: 0 0 0.5rem;
-    font-size: 1.05rem;
   }
   p {
     margin: 0.25rem 0;

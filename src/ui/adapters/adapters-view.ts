@@ -3,7 +3,7 @@ import { formatBytes } from '../../core/format-bytes.ts';
 import type { AdapterManifest, AdapterSync, SyncFailure } from '../../runtime/index.ts';
 import { ConversationStore } from '../chat/conversation-store.ts';
 import type { Conversation } from '../chat/conversation.ts';
-import { controls } from '../shell/shared-styles.ts';
+import { controls, viewPage } from '../shell/shared-styles.ts';
 import {
   fineTuningSettings,
   noteUsableAdapters,
@@ -69,7 +69,7 @@ export class AdaptersView extends LitElement {
     this.trainingProblem = null;
   }
 
-  static override styles = [controls, adaptersStyles];
+  static override styles = [controls, viewPage, adaptersStyles];
 
   override connectedCallback(): void {
     super.connectedCallback();
