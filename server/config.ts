@@ -40,6 +40,11 @@ const configSchema = z.object({
   trainerDevice: z.enum(['cpu', 'cuda', 'auto']).default('auto'),
   /** Learning rate that `learning_rate_multiplier` scales. */
   baseLearningRate: z.coerce.number().positive().default(2e-4),
+  /**
+   * The fewest valid examples a training file needs (OpenAI's limit is 10). `npm start` lowers it to 1, so a
+   * conversation sent from the demo app trains on its own.
+   */
+  minTrainingExamples: z.coerce.number().int().min(1).max(1_000_000).default(10),
   /** How often running jobs are checked (ms). */
   pollIntervalMs: z.coerce.number().int().positive().default(250),
   slurm: z.object({
@@ -71,6 +76,7 @@ const ENV_NAMES: Record<string, string> = {
   HEARTH_TRAINER_DEVICE: 'trainerDevice',
   HEARTH_BASE_LEARNING_RATE: 'baseLearningRate',
   HEARTH_POLL_INTERVAL_MS: 'pollIntervalMs',
+  HEARTH_MIN_TRAINING_EXAMPLES: 'minTrainingExamples',
   HEARTH_API_KEY: 'seedApiKey',
 };
 

@@ -17,7 +17,8 @@ export const SERVER_ERROR_CODES = {
   request_too_large: 'Send a smaller body; HEARTH_BODY_LIMIT_BYTES bounds JSON bodies.',
   missing_api_key: 'Send "Authorization: Bearer <key>"; `npm run server -- keys create` makes one.',
   invalid_api_key: 'Check the key, or create a new one.',
-  insufficient_scope: 'Use a full key for this endpoint.',
+  insufficient_scope:
+    'Use a key whose scope allows this endpoint (a full key, or a training key for uploads and jobs).',
   invalid_idempotency_key: 'Send an Idempotency-Key of 1 to 255 characters.',
   idempotency_key_reused: 'Use a new Idempotency-Key for a different request.',
   idempotency_key_in_progress: 'Retry shortly; the first request with this key is still running.',

@@ -1,5 +1,5 @@
 /**
- * `npm run server` starts the fine-tuning API; `npm run server -- keys create --project NAME [--scope adapters:read]`
+ * `npm run server` starts the fine-tuning API; `npm run server -- keys create --project NAME [--scope training|adapters:read]`
  * prints a new API key. Settings come from the environment (PORT, HEARTH_DATA_DIR, HEARTH_EXECUTOR, ...) or flags.
  */
 import { SCOPES, type Scope } from './auth/keys.ts';
@@ -20,7 +20,7 @@ async function main(argv: string[]): Promise<void> {
   const args = [...argv];
   if (args[0] === 'keys') {
     if (args[1] !== 'create')
-      throw new Error('usage: keys create --project NAME [--scope full|adapters:read]');
+      throw new Error('usage: keys create --project NAME [--scope full|training|adapters:read]');
     const project = takeFlag(args, 'project');
     const scope = (takeFlag(args, 'scope') ?? 'full') as Scope;
     if (!project) throw new Error('keys create needs --project NAME');

@@ -1,10 +1,11 @@
 /**
- * Authentication for every route: `Authorization: Bearer <key>`, looked up by hash. Routes that a read-only
- * browser key may call say so with `config: { scope: 'adapters:read' }`; all others need a full key.
+ * Authentication for every route: `Authorization: Bearer <key>`, looked up by hash. Each scope includes the ones
+ * below it (`full` > `training` > `adapters:read`); routes that a narrower key may call say so with
+ * `config: { scope: 'training' }` or `'adapters:read'`; all others need a full key.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HttpError } from '../http/errors.ts';
-import type { KeyStore, Principal } from './keys.ts';
+import type { KeyStore, Principal, Scope } from './keys.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -12,9 +13,11 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     /** The least scope that may call the route; `public` needs no key. Default: `full`. */
-    scope?: 'full' | 'adapters:read' | 'public';
+    scope?: Scope | 'public';
   }
 }
+
+const RANK: Record<Scope, number> = { 'adapters:read': 0, training: 1, full: 2 };
 
 function bearer(request: FastifyRequest): string | null {
   const header = request.headers.authorization;
@@ -40,11 +43,11 @@ export function registerAuth(app: FastifyInstance, keys: KeyStore): void {
     const principal = keys.lookup(key);
     if (!principal)
       throw new HttpError(401, 'invalid_api_key', 'The API key is not valid; check it or create a new one.');
-    if (needed === 'full' && principal.scope !== 'full')
+    if (RANK[principal.scope] < RANK[needed])
       throw new HttpError(
         403,
         'insufficient_scope',
-        `This key has the '${principal.scope}' scope; this endpoint needs a full key.`,
+        `This key has the '${principal.scope}' scope; this endpoint needs a ${needed === 'full' ? 'full' : `'${needed}'`} key.`,
       );
     request.principal = principal;
   });

@@ -9,7 +9,8 @@ import { nowSeconds } from '../store/db.ts';
 import { newId } from '../store/ids.ts';
 import { HearthError } from '../../src/core/errors.ts';
 
-export const SCOPES = ['full', 'adapters:read'] as const;
+/** Widest first: `training` is what a browser may hold (upload, create and follow its own jobs, read adapters). */
+export const SCOPES = ['full', 'training', 'adapters:read'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export const PROJECT_NAME_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -26,7 +27,7 @@ export interface Principal {
 export const hashKey = (key: string): string => createHash('sha256').update(key).digest('hex');
 
 export function generateKey(scope: Scope): string {
-  const prefix = scope === 'full' ? 'hk' : 'hk-read';
+  const prefix = { full: 'hk', training: 'hk-train', 'adapters:read': 'hk-read' }[scope];
   return `${prefix}-${randomBytes(32).toString('base64url')}`;
 }
 

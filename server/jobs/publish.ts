@@ -5,10 +5,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AdapterFile, PeftConfig } from '../../src/core/adapter-manifest.ts';
+import type { AdapterFile, AdapterManifest, PeftConfig } from '../../src/core/adapter-manifest.ts';
 import { ADAPTER_FILE_NAME_PATTERN, peftConfigSchema } from '../../src/core/adapter-manifest.ts';
 import { serverError } from '../errors.ts';
 import type { BlobStore } from '../artifacts/blob-store.ts';
+import type { Services } from '../services.ts';
 
 export const REQUIRED_ADAPTER_FILES = ['adapter_config.json', 'adapter_model.safetensors'] as const;
 /** Published when the trainer writes them: the PyTorch logits the browser runtime checks itself against. */
@@ -85,4 +86,30 @@ export async function prepareAdapter(
     file.sha256 = blob.sha256;
   }
   return { peftConfig, files };
+}
+
+/**
+ * Publishes a PEFT folder on disk (not a trainer's output) as the next version of `name`, unless its newest
+ * version already has exactly these files: so a demo adapter seeded at every start is published once.
+ */
+export async function publishAdapterFolder(
+  s: Pick<Services, 'adapters' | 'blobs'>,
+  input: { project: string; name: string; baseModel: string; dir: string },
+): Promise<AdapterManifest> {
+  const prepared = await prepareAdapter('.', input.dir, s.blobs);
+  const newest = s.adapters.list(input.project, { name: input.name, limit: 1 }).data[0];
+  const sameFiles = (manifest: AdapterManifest) =>
+    manifest.files.length === prepared.files.length &&
+    prepared.files.every((file) =>
+      manifest.files.some((f) => f.name === file.name && f.sha256 === file.sha256),
+    );
+  if (newest && newest.base_model === input.baseModel && sameFiles(newest)) return newest;
+  return s.adapters.publish({
+    project: input.project,
+    name: input.name,
+    baseModel: input.baseModel,
+    peftConfig: prepared.peftConfig,
+    files: prepared.files,
+    jobId: null,
+  });
 }

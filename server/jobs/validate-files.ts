@@ -1,7 +1,7 @@
 /** The `validating_files` step: checks the training (and validation) file against the job's base model. */
 import type { BlobStore } from '../artifacts/blob-store.ts';
 import type { DatasetReport } from '../datasets/validate.ts';
-import { MIN_EXAMPLES } from '../datasets/validate.ts';
+import type { ServerConfig } from '../config.ts';
 import type { DatasetReports } from '../datasets/report-cache.ts';
 import type { ModelCatalog } from '../models/catalog.ts';
 import type { FileStore } from '../store/files.ts';
@@ -24,7 +24,13 @@ const summarize = (report: DatasetReport): string => {
 
 export async function validateJobFiles(
   job: JobRow,
-  services: { files: FileStore; blobs: BlobStore; catalog: ModelCatalog; reports: DatasetReports },
+  services: {
+    config: Pick<ServerConfig, 'minTrainingExamples'>;
+    files: FileStore;
+    blobs: BlobStore;
+    catalog: ModelCatalog;
+    reports: DatasetReports;
+  },
 ): Promise<FilesVerdict> {
   const model = services.catalog.get(job.model)!;
   const check = async (fileId: string, minExamples: number) => {
@@ -32,7 +38,7 @@ export async function validateJobFiles(
     if (!file) return null;
     return services.reports.get(file.sha256, services.blobs.pathOf(file.sha256), model, minExamples);
   };
-  const training = await check(job.training_file, MIN_EXAMPLES);
+  const training = await check(job.training_file, services.config.minTrainingExamples);
   if (!training)
     return {
       reports: { training: emptyReport(), validation: null },

@@ -47,7 +47,7 @@ function multipartError(error: unknown): unknown {
 export function registerFileRoutes(app: FastifyInstance, s: Services): void {
   const limit = s.config.uploadLimitBytes;
 
-  app.post('/v1/files', async (request, reply) => {
+  app.post('/v1/files', { config: { scope: 'training' } }, async (request, reply) => {
     const declared = Number(request.headers['content-length'] ?? NaN);
     if (declared > limit + MULTIPART_OVERHEAD) {
       reply.header('connection', 'close');
@@ -103,7 +103,13 @@ export function registerFileRoutes(app: FastifyInstance, s: Services): void {
       s.blobs.commit(staged);
       staged = undefined;
       try {
-        const row = s.files.insert(request.principal.project, filename, purpose, blob);
+        const row = s.files.insert(
+          request.principal.project,
+          filename,
+          purpose,
+          blob,
+          request.principal.keyId,
+        );
         return reply.code(200).send(fileObject(row));
       } catch (error) {
         if (!s.files.blobInUse(blob.sha256)) s.blobs.remove(blob.sha256);

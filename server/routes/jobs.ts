@@ -1,5 +1,5 @@
 /** `/v1/fine_tuning/jobs`: create, list, retrieve, cancel, events (JSON or server-sent events), checkpoints. */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { ADAPTER_NAME_PATTERN } from '../../src/core/adapter-manifest.ts';
 import { isHearthError } from '../../src/core/errors.ts';
@@ -9,6 +9,7 @@ import { newId } from '../store/ids.ts';
 import type { Hyperparameters } from '../store/jobs.ts';
 import { FINAL_STATUSES, jobObject } from '../store/jobs.ts';
 import type { Services } from '../services.ts';
+import { ownRowsOnly } from '../auth/ownership.ts';
 import { streamJobEvents } from './job-events-stream.ts';
 
 const auto = <T extends z.ZodType>(schema: T) => z.union([z.literal('auto'), schema]).optional();
@@ -82,8 +83,18 @@ function resolveHyperparameters(
   };
 }
 
+/** Jobs are the one thing a browser's `training` key may drive; it sees only the jobs (and files) it made. */
+const training = { config: { scope: 'training' as const } };
+
 export function registerJobRoutes(app: FastifyInstance, s: Services): void {
-  app.post('/v1/fine_tuning/jobs', async (request) => {
+  const visibleJob = (request: FastifyRequest<{ Params: { id: string } }>) => {
+    const { project } = request.principal;
+    const job = s.jobs.get(request.params.id, project, ownRowsOnly(request.principal));
+    if (!job) throw notFound('fine_tuning_job', request.params.id);
+    return job;
+  };
+
+  app.post('/v1/fine_tuning/jobs', training, async (request) => {
     const parsed = createJobSchema.safeParse(request.body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
@@ -106,7 +117,7 @@ export function registerJobRoutes(app: FastifyInstance, s: Services): void {
       ['validation_file', body.validation_file],
     ] as const) {
       if (!id) continue;
-      const file = s.files.get(project, id);
+      const file = s.files.get(project, id, ownRowsOnly(request.principal));
       if (!file) throw invalid(`No file with id '${id}' exists in this project; upload it first.`, param);
       if (file.purpose !== 'fine-tune')
         throw invalid(`The file '${id}' was not uploaded with purpose "fine-tune".`, param);
@@ -137,26 +148,27 @@ export function registerJobRoutes(app: FastifyInstance, s: Services): void {
         body.method?.supervised?.hyperparameters ?? body.hyperparameters,
       ),
       executor: s.executor.kind,
+      created_by: request.principal.keyId,
     });
     s.events.add(id, { message: `Created fine-tuning job: ${id}` });
     s.runner.poke();
     return jobObject(row);
   });
 
-  app.get('/v1/fine_tuning/jobs', async (request) => {
-    const { rows, hasMore } = s.jobs.list(request.principal.project, parsePage(request.query));
+  app.get('/v1/fine_tuning/jobs', training, async (request) => {
+    const { rows, hasMore } = s.jobs.list(request.principal.project, {
+      ...parsePage(request.query),
+      createdBy: ownRowsOnly(request.principal),
+    });
     return listBody(rows.map(jobObject), hasMore);
   });
 
-  app.get<{ Params: { id: string } }>('/v1/fine_tuning/jobs/:id', async (request) => {
-    const job = s.jobs.get(request.params.id, request.principal.project);
-    if (!job) throw notFound('fine_tuning_job', request.params.id);
-    return jobObject(job);
+  app.get<{ Params: { id: string } }>('/v1/fine_tuning/jobs/:id', training, async (request) => {
+    return jobObject(visibleJob(request));
   });
 
-  app.post<{ Params: { id: string } }>('/v1/fine_tuning/jobs/:id/cancel', async (request) => {
-    const job = s.jobs.get(request.params.id, request.principal.project);
-    if (!job) throw notFound('fine_tuning_job', request.params.id);
+  app.post<{ Params: { id: string } }>('/v1/fine_tuning/jobs/:id/cancel', training, async (request) => {
+    const job = visibleJob(request);
     if (FINAL_STATUSES.has(job.status))
       throw new HttpError(
         409,
@@ -175,9 +187,9 @@ export function registerJobRoutes(app: FastifyInstance, s: Services): void {
 
   app.get<{ Params: { id: string }; Querystring: { stream?: string } }>(
     '/v1/fine_tuning/jobs/:id/events',
+    training,
     async (request, reply) => {
-      const job = s.jobs.get(request.params.id, request.principal.project);
-      if (!job) throw notFound('fine_tuning_job', request.params.id);
+      const job = visibleJob(request);
       const wantsStream =
         request.query.stream === 'true' || (request.headers.accept ?? '').includes('text/event-stream');
       if (wantsStream) return streamJobEvents(request, reply, s, job.id);
@@ -187,9 +199,8 @@ export function registerJobRoutes(app: FastifyInstance, s: Services): void {
     },
   );
 
-  app.get<{ Params: { id: string } }>('/v1/fine_tuning/jobs/:id/checkpoints', async (request) => {
-    const job = s.jobs.get(request.params.id, request.principal.project);
-    if (!job) throw notFound('fine_tuning_job', request.params.id);
+  app.get<{ Params: { id: string } }>('/v1/fine_tuning/jobs/:id/checkpoints', training, async (request) => {
+    const job = visibleJob(request);
     const { data, hasMore } = s.events.checkpoints(job.id, parsePage(request.query));
     return listBody(data, hasMore);
   });

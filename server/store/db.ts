@@ -110,6 +110,9 @@ const MIGRATIONS: readonly string[] = [
   );
   `,
   `ALTER TABLE jobs ADD COLUMN estimated_finish INTEGER;`,
+  // The key that made a row: a `training` key sees only its own files and jobs.
+  `ALTER TABLE jobs ADD COLUMN created_by TEXT;
+   ALTER TABLE files ADD COLUMN created_by TEXT;`,
 ];
 
 export function openDatabase(dataDir: string): Db {

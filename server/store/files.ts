@@ -11,6 +11,8 @@ export interface FileRow {
   bytes: number;
   sha256: string;
   created_at: number;
+  /** The key that uploaded it (null for files older than this column). */
+  created_by: string | null;
 }
 
 /** The OpenAI `file` object. */
@@ -36,6 +38,7 @@ export class FileStore {
     filename: string,
     purpose: string,
     blob: { sha256: string; size: number },
+    createdBy: string | null = null,
   ): FileRow {
     const row: FileRow = {
       id: newId('file'),
@@ -45,19 +48,22 @@ export class FileStore {
       bytes: blob.size,
       sha256: blob.sha256,
       created_at: nowSeconds(),
+      created_by: createdBy,
     };
     this.db
       .prepare(
-        'INSERT INTO files (id, project, filename, purpose, bytes, sha256, created_at) VALUES (@id, @project, @filename, @purpose, @bytes, @sha256, @created_at)',
+        'INSERT INTO files (id, project, filename, purpose, bytes, sha256, created_at, created_by) VALUES (@id, @project, @filename, @purpose, @bytes, @sha256, @created_at, @created_by)',
       )
       .run(row);
     return row;
   }
 
-  get(project: string, id: string): FileRow | undefined {
-    return this.db
+  /** With `createdBy`, only a file that key uploaded. */
+  get(project: string, id: string, createdBy?: string): FileRow | undefined {
+    const row = this.db
       .prepare<[string, string], FileRow>('SELECT * FROM files WHERE id = ? AND project = ?')
       .get(id, project);
+    return row && (createdBy === undefined || row.created_by === createdBy) ? row : undefined;
   }
 
   /** Newest first; `after` is the id of the last file of the previous page. */

@@ -53,6 +53,8 @@ export interface JobRow {
   handle: string | null;
   log_offset: number;
   cancel_requested: number;
+  /** The key that created it (null for jobs older than this column). */
+  created_by: string | null;
 }
 
 type RawJobRow = Omit<JobRow, 'metadata' | 'hyperparameters' | 'error'> & {
@@ -110,6 +112,7 @@ export type NewJob = Pick<
   | 'metadata'
   | 'hyperparameters'
   | 'executor'
+  | 'created_by'
 >;
 
 export class JobStore {
@@ -119,9 +122,9 @@ export class JobStore {
     this.db
       .prepare(
         `INSERT INTO jobs (id, project, created_at, status, model, training_file, validation_file, suffix, adapter_name,
-           seed, metadata, hyperparameters, executor)
+           seed, metadata, hyperparameters, executor, created_by)
          VALUES (@id, @project, @created_at, 'validating_files', @model, @training_file, @validation_file, @suffix,
-           @adapter_name, @seed, @metadata, @hyperparameters, @executor)`,
+           @adapter_name, @seed, @metadata, @hyperparameters, @executor, @created_by)`,
       )
       .run({
         ...job,
@@ -132,9 +135,11 @@ export class JobStore {
     return this.require(job.id);
   }
 
-  get(id: string, project?: string): JobRow | undefined {
+  /** With `project` (and `createdBy`), only a job of that project (made by that key). */
+  get(id: string, project?: string, createdBy?: string): JobRow | undefined {
     const raw = this.db.prepare<[string], RawJobRow>('SELECT * FROM jobs WHERE id = ?').get(id);
     if (!raw || (project !== undefined && raw.project !== project)) return undefined;
+    if (createdBy !== undefined && raw.created_by !== createdBy) return undefined;
     return decode(raw);
   }
 
@@ -145,14 +150,23 @@ export class JobStore {
   }
 
   /** Newest first; `after` is the id of the last job of the previous page. */
-  list(project: string, options: { after?: string; limit: number }): { rows: JobRow[]; hasMore: boolean } {
+  list(
+    project: string,
+    options: { after?: string; limit: number; createdBy?: string },
+  ): { rows: JobRow[]; hasMore: boolean } {
     const raws = this.db
-      .prepare<{ project: string; after: string | null; limit: number }, RawJobRow>(
+      .prepare<{ project: string; createdBy: string | null; after: string | null; limit: number }, RawJobRow>(
         `SELECT * FROM jobs WHERE project = @project
+           AND (@createdBy IS NULL OR created_by = @createdBy)
            AND (@after IS NULL OR rowid < (SELECT rowid FROM jobs WHERE id = @after))
          ORDER BY rowid DESC LIMIT @limit`,
       )
-      .all({ project, after: options.after ?? null, limit: options.limit + 1 });
+      .all({
+        project,
+        createdBy: options.createdBy ?? null,
+        after: options.after ?? null,
+        limit: options.limit + 1,
+      });
     return { rows: raws.slice(0, options.limit).map(decode), hasMore: raws.length > options.limit };
   }
 

@@ -54,8 +54,12 @@ export interface Hearth {
   rag: RagHandle;
   /** The model store: catalog, downloads (pause, resume, cancel), storage; its worker starts on first use. */
   models: ModelsHandle;
-  /** Opens adapter sync on first call (stored adapters go to the chat engine, without the network). */
-  adapters(): Promise<AdapterSync>;
+  /**
+   * Opens adapter sync on first call (stored adapters go to the chat engine, without the network). With
+   * `settings` (a server URL and key chosen at run time, e.g. in an app's settings), the open sync is
+   * stopped and one with those settings, over `config.adapters`, takes its place.
+   */
+  adapters(settings?: HearthAdapterConfig): Promise<AdapterSync>;
   /** Stops every worker and port; every call after this rejects with HEARTH_DISPOSED. */
   dispose(): void;
 }
@@ -165,9 +169,10 @@ export function createHearth(config: HearthConfig = {}): Hearth {
     dispose: stopRag,
   };
 
+  let adapterSettings = config.adapters;
   const sync = lazy(async () => {
     alive('This Hearth');
-    const adapters = config.adapters;
+    const adapters = adapterSettings;
     const baseModel = adapters?.baseModel ?? chatModelId(config.chat);
     if (!adapters || !baseModel)
       throw runtimeError(
@@ -187,7 +192,13 @@ export function createHearth(config: HearthConfig = {}): Hearth {
     embedder,
     rag,
     models,
-    adapters: () => sync.get(),
+    adapters: (settings) => {
+      if (settings) {
+        adapterSettings = { ...config.adapters, ...settings };
+        sync.reset((started) => started.stop());
+      }
+      return sync.get();
+    },
     dispose() {
       if (disposed) return;
       disposed = true;

@@ -36,3 +36,15 @@ export type {
   EngineCapabilities,
 } from '../engines/llm/contract.ts';
 export type { CollectionRecord, DocumentRecord, Passage, SearchResult } from '../rag/index.ts';
+// Adapter sync and training, as the Adapters view uses them through `hearth.adapters()`.
+export {
+  conversationToDatasetLine,
+  TRAINING_FINAL_STATUSES,
+  type AdapterSync,
+  type SyncFailure,
+  type SyncReport,
+  type TrainingJob,
+  type TrainingProgress,
+  type TrainingUpdate,
+} from '../sync/index.ts';
+export type { AdapterManifest } from '../core/adapter-manifest.ts';

@@ -2,9 +2,9 @@
  * The fine-tuning server's adapter endpoints, read with a browser's read-only (`adapters:read`) key:
  * `GET /v1/adapters?base_model=…` (newest first, paged), `GET /v1/adapters/{id}`, `…/files/{name}`.
  */
-import { abortError } from '../core/errors.ts';
 import { adapterListSchema, adapterManifestSchema, type AdapterManifest } from '../core/adapter-manifest.ts';
-import { isNetworkError, serverErrorOf, syncError } from './errors.ts';
+import { syncError } from './errors.ts';
+import { keyedFetch, serverRequest, trimBaseUrl } from './server-request.ts';
 
 export interface AdapterServerClientOptions {
   /** The server's origin (and path prefix, if any), without `/v1`. */
@@ -19,15 +19,12 @@ export class AdapterServerClient {
   private readonly baseUrl: string;
 
   constructor(private readonly options: AdapterServerClientOptions) {
-    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.baseUrl = trimBaseUrl(options.baseUrl);
+    this.fetch = keyedFetch(options);
   }
 
   /** fetch with the key: downloads go through this too, so every request is authenticated. */
-  readonly fetch: typeof fetch = (input, init) => {
-    const headers = new Headers(init?.headers);
-    headers.set('authorization', `Bearer ${this.options.apiKey}`);
-    return (this.options.fetch ?? globalThis.fetch)(input, { ...init, headers });
-  };
+  readonly fetch: typeof fetch;
 
   /** Every adapter version of `baseModel` this key may see, newest first. */
   async list(baseModel: string, signal?: AbortSignal): Promise<AdapterManifest[]> {
@@ -57,45 +54,18 @@ export class AdapterServerClient {
   }
 
   private async getJson(route: string, signal: AbortSignal | undefined): Promise<unknown> {
-    let response: Response;
-    try {
-      response = await this.fetch(this.baseUrl + route, { signal: signal ?? null });
-    } catch (error) {
-      if (signal?.aborted) throw abortError(signal.reason);
-      if (isNetworkError(error))
-        throw syncError(
-          'ADAPTER_SERVER_UNREACHABLE',
-          `The adapter server at ${this.baseUrl} cannot be reached; stored adapters stay in use. Check the connection or the server URL.`,
-          { offline: true },
-          error,
-        );
-      throw error;
-    }
-    if (response.ok) return response.json();
-    const { code, message } = await serverErrorOf(response);
-    const said = message ? ` The server said: ${message}` : '';
-    if (response.status === 401)
-      throw syncError(
-        'ADAPTER_AUTH_FAILED',
-        `The adapter server refused the API key (401).${said} Ask for a new browser key.`,
-      );
-    if (response.status === 403)
-      throw syncError(
-        'ADAPTER_FORBIDDEN',
-        `This key may not read adapters (403).${said} Use a key with the adapters:read scope.`,
-      );
-    if (response.status === 404)
-      throw syncError(
-        'ADAPTER_NOT_FOUND',
-        `The adapter server has no ${route.split('?')[0]} for this key (404).${said}`,
-      );
-    throw syncError(
-      'ADAPTER_SERVER_ERROR',
-      `The adapter server answered ${response.status}${code ? ` (${code})` : ''}.${said} Try again later.`,
-      {
-        status: response.status,
-      },
-    );
+    const response = await serverRequest(this.options, route, {
+      signal: signal ?? null,
+      forbiddenHint: 'Use a key with the adapters:read or training scope.',
+      onStatus: (status, said) =>
+        status === 404
+          ? syncError(
+              'ADAPTER_NOT_FOUND',
+              `The adapter server has no ${route.split('?')[0]} for this key (404).${said}`,
+            )
+          : undefined,
+    });
+    return response.json();
   }
 }
 

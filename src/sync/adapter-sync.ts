@@ -20,13 +20,14 @@ import { AdapterServerClient } from './adapter-server-client.ts';
 import type { AdapterFiles, AdapterHost } from './adapter-host.ts';
 import { AdapterStore } from './adapter-store.ts';
 import { downloadAdapter } from './download-adapter.ts';
+import { TrainingClient } from './training-client.ts';
 import { syncError } from './errors.ts';
 import type { SyncEvent, SyncFailure, SyncReport } from './events.ts';
 
 export interface AdapterSyncOptions {
   /** The fine-tuning server, e.g. `http://127.0.0.1:8787`. */
   baseUrl: string;
-  /** A read-only browser key (`adapters:read`); never a full key in a page. */
+  /** A browser key: `adapters:read`, or `training` to also send conversations for training; never a full key. */
   apiKey: string;
   /** The loaded base model's id (the catalog id, which is the server's `/v1/models` id). */
   baseModel: string;
@@ -58,6 +59,8 @@ function defaultStore(): ByteStore {
 
 export class AdapterSync {
   readonly api: AdapterServerClient;
+  /** Jobs on the same server with the same key (needs a `training` key). */
+  readonly training: TrainingClient;
   private readonly store: AdapterStore;
   /** name -> the ref requests use now */
   private readonly active = new Map<string, string>();
@@ -71,6 +74,11 @@ export class AdapterSync {
 
   private constructor(private readonly options: AdapterSyncOptions) {
     this.api = new AdapterServerClient({
+      baseUrl: options.baseUrl,
+      apiKey: options.apiKey,
+      fetch: options.fetch,
+    });
+    this.training = new TrainingClient({
       baseUrl: options.baseUrl,
       apiKey: options.apiKey,
       fetch: options.fetch,
@@ -89,6 +97,11 @@ export class AdapterSync {
     for (const name of sync.store.names().filter((n) => sync.follows(n)))
       await sync.activateStored(name, failed);
     return sync;
+  }
+
+  /** The base model whose adapters this sync follows (the server's model id). */
+  get baseModel(): string {
+    return this.options.baseModel;
   }
 
   /** The ref (`name@version`) a request for adapter `name` uses now, or undefined if none is ready. */

@@ -23,9 +23,16 @@ export const SYNC_ERROR_CODES = {
     'Feedback is uploaded only with the consent of the person who wrote it: ask for consent first.',
   FEEDBACK_INVALID:
     'The feedback conversation is not a valid training example: fix the messages the error names.',
-  FEEDBACK_FORBIDDEN: 'The API key may not upload feedback: use a key with the datasets scope.',
+  FEEDBACK_FORBIDDEN:
+    'The API key may not upload training data: use a training key (npm run server -- keys create --scope training).',
   FEEDBACK_UPLOAD_FAILED:
     'The feedback could not be uploaded: check the connection and the server, then try again.',
+  TRAINING_JOB_REFUSED:
+    'The server refused the training job: the message says which field; fix it (or pick another adapter name).',
+  TRAINING_JOB_NOT_FOUND:
+    'The server has no such job for this key: a training key sees only the jobs it created.',
+  TRAINING_STREAM_LOST:
+    "The job's progress stream kept breaking: the job goes on on the server; open it again later.",
 } as const;
 
 declare module '../core/errors.ts' {

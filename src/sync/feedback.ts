@@ -1,7 +1,7 @@
 /**
  * Feedback to training: a conversation the user agreed to share becomes one line of a fine-tuning dataset
  * (OpenAI's chat JSONL: `{"messages": [...], "tools"?: [...]}`), and lines are uploaded as a `fine-tune`
- * file. Uploading needs a key that may write files: a page's read-only adapter key is refused by the server.
+ * file. Uploading needs a key that may write files (`training`): a read-only adapter key is refused by the server.
  */
 import { z } from 'zod';
 import { abortError } from '../core/errors.ts';
@@ -68,7 +68,7 @@ export function conversationToDatasetLine(conversation: FeedbackConversation): s
 
 export interface UploadFeedbackOptions {
   baseUrl: string;
-  /** A key that may upload files (a full key of the project); the browser's read-only key is refused. */
+  /** A key that may upload files (the browser's `training` key); a read-only `adapters:read` key is refused. */
   apiKey: string;
   /** Dataset lines from `conversationToDatasetLine`. */
   lines: readonly string[];
@@ -125,7 +125,7 @@ export async function uploadFeedback(options: UploadFeedbackOptions): Promise<Up
   if (response.status === 401 || response.status === 403)
     throw syncError(
       'FEEDBACK_FORBIDDEN',
-      `This key may not upload training data (${response.status}).${said} Feedback needs a key with write access to the project's files, not the read-only adapter key.`,
+      `This key may not upload training data (${response.status}).${said} Feedback needs a training key (or a full key), not the read-only adapter key.`,
     );
   throw syncError('FEEDBACK_UPLOAD_FAILED', `The feedback upload failed (HTTP ${response.status}).${said}`, {
     status: response.status,

@@ -12,3 +12,11 @@ export {
   type UploadFeedbackOptions,
 } from './feedback.ts';
 export { SYNC_ERROR_CODES } from './errors.ts';
+export { TrainingClient, type NewTrainingJob, type TrainingClientOptions } from './training-client.ts';
+export {
+  TRAINING_FINAL_STATUSES,
+  type TrainingEvent,
+  type TrainingJob,
+  type TrainingProgress,
+  type TrainingUpdate,
+} from './training-job.ts';

@@ -3,6 +3,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import { toHearthError } from '../../core/errors.ts';
 import { gear, menu, send, stopIcon } from '../shell/icons.ts';
 import { controls } from '../shell/shared-styles.ts';
+import '../adapters/adapter-picker.ts';
 import './chat-message.ts';
 import { chatViewStyles } from './chat-view-styles.ts';
 import type { AnswerPhase, ChatMessageElement } from './chat-message.ts';
@@ -337,19 +338,23 @@ export class ChatView extends LitElement {
 
   /* ---- settings, export, import ---- */
 
-  private async saveSettings(change: SettingsChange): Promise<void> {
-    await this.change((conversation) => {
+  private saveSettings(change: SettingsChange): Promise<void> {
+    return this.changeConversation((conversation) => {
       conversation.systemPrompt = change.systemPrompt;
       conversation.sampling = change.sampling;
     });
   }
 
-  private async saveGrounding(grounding: Grounding): Promise<void> {
-    await this.change((conversation) => (conversation.grounding = grounding));
+  private saveGrounding(grounding: Grounding): Promise<void> {
+    return this.changeConversation((conversation) => (conversation.grounding = grounding));
   }
 
-  /** Changes the open conversation's settings (starting a new one if none is open) and keeps them. */
-  private async change(apply: (conversation: Conversation) => void): Promise<void> {
+  private chooseAdapter(name: string | null): Promise<void> {
+    return this.changeConversation((conversation) => (conversation.adapter = name));
+  }
+
+  /** Changes the open conversation (a new one if none is open yet) and keeps it. */
+  private async changeConversation(apply: (conversation: Conversation) => void): Promise<void> {
     const conversation = this.current ?? newConversation();
     const fresh = !this.current;
     apply(conversation);
@@ -417,6 +422,10 @@ export class ChatView extends LitElement {
             ${menu}
           </button>
           <h2>${conversation?.title ?? 'New chat'}</h2>
+          <hearth-adapter-picker
+            .value=${conversation?.adapter ?? null}
+            @adapter-change=${(e: CustomEvent<string | null>) => this.chooseAdapter(e.detail)}
+          ></hearth-adapter-picker>
           <button
             data-action="settings"
             @click=${() => this.renderRoot.querySelector<ChatSettings>('hearth-chat-settings')?.show()}

@@ -5,6 +5,7 @@ import type {
   ChatHandle,
   EngineCapabilities,
 } from '../../runtime/index.ts';
+import { adapterRefFor } from '../adapters/adapter-link.ts';
 import { chatModelConfig, getHearth } from '../hearth-instance.ts';
 
 /**
@@ -40,6 +41,11 @@ export function createEngineLink(): ChatEngineLink {
   return {
     // Asked afresh each time: the engine may have changed device since it loaded (a lost GPU moves it to WASM).
     open: async (options) => (await ready(options)).chat.capabilities(),
-    stream: async (request) => (await ready()).chat.completions.create({ ...request, stream: true }),
+    stream: async ({ adapter, ...request }) => {
+      const { chat } = await ready();
+      // The conversation names an adapter; the engine takes the version on this device, loaded.
+      const ref = adapter ? await adapterRefFor(adapter) : undefined;
+      return chat.completions.create({ ...request, ...(ref ? { adapter: ref } : {}), stream: true });
+    },
   };
 }

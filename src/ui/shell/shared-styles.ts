@@ -94,3 +94,20 @@ export const dialogStyles = css`
     gap: 0.5rem;
   }
 `;
+
+/** A view's page: padding, and the headings of the view and of its sections. */
+export const viewPage = css`
+  :host {
+    display: block;
+    padding: 1rem;
+    box-sizing: border-box;
+  }
+  h2 {
+    margin: 0 0 0.25rem;
+    font-size: 1.35rem;
+  }
+  h3 {
+    margin: 0 0 0.5rem;
+    font-size: 1.05rem;
+  }
+`;

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, type ServerConfigInput } from '../../../server/config.ts';
 import { startServer, type RunningServer } from '../../../server/server.ts';
+import type { Scope } from '../../../server/auth/keys.ts';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FAKE_TRAINER = path.join(REPO, 'tests/unit/server/fixtures/fake-trainer.mjs');
@@ -19,7 +20,7 @@ export interface TestServer extends RunningServer {
   dataDir: string;
   /** A full key of project `alpha`. */
   key: string;
-  keyFor(project: string, scope?: 'full' | 'adapters:read'): string;
+  keyFor(project: string, scope?: Scope): string;
   /** Makes the fake trainer behave as `mode` for the jobs that start next. */
   setTrainerMode(mode: 'ok' | 'slow' | 'crash' | 'error' | 'escape'): void;
 }
@@ -38,8 +39,7 @@ export async function startTestServer(overrides: Partial<ServerConfigInput> = {}
     ...overrides,
   });
   const server = await startServer(config);
-  const keyFor = (project: string, scope: 'full' | 'adapters:read' = 'full') =>
-    server.services.keys.create(project, scope).key;
+  const keyFor = (project: string, scope: Scope = 'full') => server.services.keys.create(project, scope).key;
   return {
     ...server,
     async close() {
