@@ -135,3 +135,37 @@ test('models: download from a mirror with progress, pause, resume, stored size, 
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   expect(errors).toEqual([]);
 });
+
+test('the chat loads its model from the mirror and on the device chosen in the Models view', async ({
+  page,
+}) => {
+  const chatRepo = 'hearth-demo/tiny-llama-chat';
+  for (const file of demoPins[chatRepo].files) {
+    server.addFile(
+      chatRepo,
+      'main',
+      file.path,
+      readFileSync(`public/models/${chatRepo}/resolve/main/${file.path}`),
+    );
+  }
+  server.resetCounts();
+  await page.goto(`${app}#/models`);
+  await view(page).locator('#mirror').fill(server.url);
+  await view(page).locator('[data-action="save-mirror"]').click();
+  await view(page).getByLabel('WASM').check();
+  await page.getByRole('link', { name: 'Chat' }).click();
+  await expect(page.locator('#message')).toBeEditable();
+  await page.locator('[data-action="settings"]').click();
+  const settings = page.locator('hearth-chat-settings dialog');
+  await settings.locator('#max_tokens').fill('4');
+  await settings.locator('button[type="submit"]').click();
+  await page.locator('#message').fill('Hello');
+  await page.locator('#message').press('Enter');
+  const answer = page.locator('hearth-chat-message:not([role-user])').last();
+  await expect(answer.locator('[data-stat="device"]')).toHaveText('WASM', { timeout: 60_000 });
+  await expect(answer.locator('[data-stat="model"]')).toHaveText(chatRepo);
+  // The chat engine fetched the model's files from the mirror, not from the app's /models.
+  const fromMirror = server.requests({ method: 'GET' }).map((r) => r.path);
+  expect(fromMirror).toContain(`/${chatRepo}/resolve/main/config.json`);
+  expect(fromMirror.some((path) => path.startsWith(`/${chatRepo}/resolve/main/onnx/model`))).toBe(true);
+});
