@@ -16,7 +16,7 @@ export const modelChoiceSchema = z.object({
   mirror: z.url().optional(),
 });
 export type ModelChoice = z.infer<typeof modelChoiceSchema>;
-export type DevicePreference = ModelChoice['device'];
+export type DeviceSetting = ModelChoice['device'];
 
 export const defaultModelChoice: ModelChoice = {
   chatModel: 'hearth-demo/tiny-llama-chat',

@@ -1,9 +1,9 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { formatBytes } from '../../src/core/format-bytes.ts';
 import demoPins from '../../src/models/demo-pins.json' with { type: 'json' };
 import { startModelServer, type ModelServer } from './support/model-server.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
 
 // The Models view of the assistant app on the production build (vite preview), with the real
 // models worker writing OPFS. A local server in the hub's layout serves the bundled tiny embedder's
@@ -30,12 +30,6 @@ const progressOf = (locator: Locator) =>
   locator.evaluate((element) => (element as HTMLProgressElement).value);
 const usedBytes = async (page: Page) =>
   Number(await view(page).locator('[data-testid="storage-used"]').getAttribute('data-bytes'));
-
-async function expectNoSeriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
-}
 
 test('models: download from a mirror with progress, pause, resume, stored size, delete; a corrupt file explained; the device choice kept', async ({
   page,

@@ -3,25 +3,7 @@ import { css } from 'lit';
 /** The Documents view's layout: one column on a phone, the search beside the files on a wide screen. */
 export const documentsStyles = css`
   :host {
-    display: block;
-    padding: 1rem;
     max-width: 72rem;
-    box-sizing: border-box;
-  }
-  h2 {
-    margin: 0 0 0.25rem;
-    font-size: 1.35rem;
-  }
-  h3 {
-    margin: 0 0 0.5rem;
-    font-size: 1.05rem;
-  }
-  p {
-    margin: 0;
-    line-height: 1.5;
-  }
-  .intro {
-    margin-bottom: 1rem;
   }
   .notice {
     border: 1px solid var(--border);
@@ -40,14 +22,6 @@ export const documentsStyles = css`
   }
   .error {
     color: var(--danger);
-  }
-  section {
-    background: var(--surface);
-    border: 1px solid var(--border);
-    border-radius: 12px;
-    padding: 0.9rem;
-    margin-bottom: 1rem;
-    min-width: 0;
   }
   .columns {
     display: grid;

@@ -4,7 +4,7 @@ import type { Hearth } from '../../runtime/index.ts';
 import { formatBytes } from '../../core/format-bytes.ts';
 import { getHearth } from '../hearth-instance.ts';
 import { routeHash } from '../shell/router.ts';
-import { controls } from '../shell/shared-styles.ts';
+import { controls, viewPage } from '../shell/shared-styles.ts';
 import { documentsStyles } from './documents-styles.ts';
 import { describeError, IngestTask, phaseLabels } from './ingest-task.ts';
 import './passage-dialog.ts';
@@ -71,7 +71,7 @@ export class DocumentsView extends LitElement {
     this.dragging = false;
   }
 
-  static override styles = [controls, documentsStyles];
+  static override styles = [controls, viewPage, documentsStyles];
 
   private readonly onHashChange = () => void this.showRoute();
 

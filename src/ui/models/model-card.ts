@@ -100,6 +100,13 @@ export function renderError(explained: ExplainedError) {
   </div>`;
 }
 
+/** An action on one model: its visible word, and a label that names the model for screen readers. */
+function button(action: string, text: string, label: string, run: () => void, kind?: 'primary' | 'danger') {
+  return html`<button class=${kind ?? ''} data-action=${action} aria-label=${label} @click=${run}>
+    ${text}
+  </button>`;
+}
+
 /** One catalog model: its facts, what is stored of it, its download and the actions that fit its state. */
 export function renderModelCard({ listing, cached, download, inUse, error, actions }: ModelCardProps) {
   const state = storedState(listing, cached);
@@ -123,64 +130,29 @@ export function renderModelCard({ listing, cached, download, inUse, error, actio
     ${download && (running || download.state === 'failed') ? renderProgress(listing.id, download) : nothing}
     ${shown ? renderError(shown) : nothing}
     <div class="row actions">
-      ${
-        download?.state === 'downloading'
-          ? html`<button
-              data-action="pause"
-              aria-label=${`Pause downloading ${name}`}
-              @click=${() => actions.pause(name)}
-            >
-              Pause
-            </button>`
-          : nothing
-      }
+      ${download?.state === 'downloading' ? button('pause', 'Pause', `Pause downloading ${name}`, () => actions.pause(name)) : nothing}
       ${
         download?.state === 'paused' || download?.state === 'failed'
-          ? html`<button
-              class="primary"
-              data-action="resume"
-              aria-label=${`Resume downloading ${name}`}
-              @click=${() => actions.resume(name)}
-            >
-              Resume
-            </button>`
+          ? button('resume', 'Resume', `Resume downloading ${name}`, () => actions.resume(name), 'primary')
           : nothing
       }
       ${
         running || download?.state === 'failed'
-          ? html`<button
-              data-action="cancel"
-              aria-label=${`Cancel downloading ${name}`}
-              @click=${() => actions.cancel(name)}
-            >
-              Cancel
-            </button>`
+          ? button('cancel', 'Cancel', `Cancel downloading ${name}`, () => actions.cancel(name))
           : nothing
       }
       ${
         !running && download?.state !== 'failed' && state !== 'stored'
-          ? html`<button
-              class="primary"
-              data-action="download"
-              aria-label=${`Download ${name}`}
-              @click=${() => actions.download(name)}
-            >
-              ${state === 'partial' ? 'Finish download' : 'Download'}
-            </button>`
+          ? button(
+              'download',
+              state === 'partial' ? 'Finish download' : 'Download',
+              `Download ${name}`,
+              () => actions.download(name),
+              'primary',
+            )
           : nothing
       }
-      ${
-        !running && state !== 'none'
-          ? html`<button
-              class="danger"
-              data-action="delete"
-              aria-label=${`Delete ${name}`}
-              @click=${() => actions.remove(name)}
-            >
-              Delete
-            </button>`
-          : nothing
-      }
+      ${!running && state !== 'none' ? button('delete', 'Delete', `Delete ${name}`, () => actions.remove(name), 'danger') : nothing}
     </div>
   </li>`;
 }

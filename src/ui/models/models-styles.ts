@@ -3,33 +3,7 @@ import { css } from 'lit';
 /** The Models view: the choices and storage on top, then one card per catalog model. */
 export const modelsStyles = css`
   :host {
-    display: block;
-    padding: 1rem;
     max-width: 60rem;
-    box-sizing: border-box;
-  }
-  h2 {
-    margin: 0 0 0.25rem;
-    font-size: 1.35rem;
-  }
-  h3 {
-    margin: 0 0 0.5rem;
-    font-size: 1.05rem;
-  }
-  p {
-    margin: 0;
-    line-height: 1.5;
-  }
-  .intro {
-    margin-bottom: 1rem;
-  }
-  section {
-    background: var(--surface);
-    border: 1px solid var(--border);
-    border-radius: 12px;
-    padding: 0.9rem;
-    margin-bottom: 1rem;
-    min-width: 0;
   }
   .choices {
     display: grid;

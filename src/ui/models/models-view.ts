@@ -3,13 +3,8 @@ import { HearthError } from '../../core/errors.ts';
 import { formatBytes } from '../../core/format-bytes.ts';
 import type { DeviceChoice, Hearth, ModelListing, ModelsApi, StorageStatus } from '../../runtime/index.ts';
 import { getHearth } from '../hearth-instance.ts';
-import {
-  readModelChoice,
-  updateModelChoice,
-  type DevicePreference,
-  type ModelChoice,
-} from '../model-choice.ts';
-import { controls } from '../shell/shared-styles.ts';
+import { readModelChoice, updateModelChoice, type DeviceSetting, type ModelChoice } from '../model-choice.ts';
+import { controls, viewPage } from '../shell/shared-styles.ts';
 import { downloads } from './download-tracker.ts';
 import { explainError, type ExplainedError } from './explain-error.ts';
 import { renderError, renderModelCard, type ModelCardActions } from './model-card.ts';
@@ -17,7 +12,7 @@ import { modelsStyles } from './models-styles.ts';
 
 type CachedModel = Awaited<ReturnType<ModelsApi['stored']>>[number];
 
-const deviceLabels: Record<DevicePreference, string> = { auto: 'Auto', webgpu: 'WebGPU', wasm: 'WASM' };
+const deviceLabels: Record<DeviceSetting, string> = { auto: 'Auto', webgpu: 'WebGPU', wasm: 'WASM' };
 
 /**
  * The Models view: the catalog with sizes and what is stored of each model, downloads with
@@ -25,7 +20,7 @@ const deviceLabels: Record<DevicePreference, string> = { auto: 'Auto', webgpu: '
  * model, embedding model, device and mirror that the other views load (see model-choice.ts).
  */
 export class ModelsView extends LitElement {
-  static override styles = [controls, modelsStyles];
+  static override styles = [controls, viewPage, modelsStyles];
   static override properties = {
     catalog: { state: true },
     cached: { state: true },
