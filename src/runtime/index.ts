@@ -23,6 +23,10 @@ export { RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './errors.ts';
 export { probeDeviceInWorker, type DeviceReport } from './device.ts';
 export {
   createModels,
+  listCatalog,
+  type DeviceChoice,
+  type DownloadEvents,
+  type DownloadState,
   type ModelDownload,
   type ModelListing,
   type ModelsApi,

@@ -26,6 +26,8 @@ export interface ModelListing {
   kind: CatalogEntry['kind'];
   description: string;
   license: string;
+  /** Where the catalog fetches it from (hub layout); a relative URL is the app's own `/models`. */
+  baseUrl: string;
   revision: string;
   dtype: Dtype;
   files: { path: string; size?: number }[];
@@ -89,6 +91,7 @@ export function listCatalog(): ModelListing[] {
       kind: entry.kind,
       description: entry.description,
       license: entry.license,
+      baseUrl: entry.source.baseUrl,
       revision: entry.source.revision,
       dtype: entry.defaultDtype,
       files,

@@ -1,4 +1,5 @@
-import type { Hearth } from '../runtime/index.ts';
+import type { Hearth, ModelListing } from '../runtime/index.ts';
+import { readModelChoice, type ModelChoice } from './model-choice.ts';
 
 /** The demo models bundled under public/models, loaded by the runtime on first use. */
 export const demoModels = {
@@ -21,22 +22,38 @@ export function getHearth(): Promise<Hearth> {
   return instance;
 }
 
-const modelsBaseUrl = () => new URL('/models', location.href).href;
+/**
+ * Where a model's files come from: the mirror the person set in the Models view, else the
+ * catalog's own server (the app's `/models` for the bundled demo models). The store keys files by
+ * model and revision, not by server, so a model downloaded in the Models view is the one loaded.
+ */
+export function modelSource(catalog: readonly ModelListing[], modelId: string, choice = readModelChoice()) {
+  const listed = catalog.find((model) => model.id === modelId);
+  const base = choice.mirror ?? listed?.baseUrl ?? '/models';
+  return {
+    baseUrl: new URL(base, location.href).href,
+    modelId,
+    ...(listed ? { revision: listed.revision } : {}),
+  };
+}
 
-/** The chat model the app loads: the bundled demo model, on the device `auto` picks. */
-export function chatModelConfig() {
+/** The chat model the app loads: the one chosen in the Models view (the demo model by default), on the chosen device. */
+export function chatModelConfig(catalog: readonly ModelListing[], choice: ModelChoice = readModelChoice()) {
   return {
     backend: 'ort',
-    model: { baseUrl: modelsBaseUrl(), modelId: demoModels.chat },
-    device: 'auto',
+    model: modelSource(catalog, choice.chatModel, choice),
+    device: choice.device,
     overflow: 'truncate-oldest',
   } as const;
 }
 
+/** The embedding model Documents uses; it is read when the app starts, so a new choice applies after a reload. */
+export function embedderConfig(catalog: readonly ModelListing[], choice: ModelChoice = readModelChoice()) {
+  return { model: modelSource(catalog, choice.embedModel, choice), device: choice.device };
+}
+
 async function create(): Promise<Hearth> {
-  const { createHearth } = await import('../runtime/index.ts');
-  return createHearth({
-    chat: chatModelConfig(),
-    embedder: { model: { baseUrl: modelsBaseUrl(), modelId: demoModels.embedder } },
-  });
+  const { createHearth, listCatalog } = await import('../runtime/index.ts');
+  const catalog = listCatalog();
+  return createHearth({ chat: chatModelConfig(catalog), embedder: embedderConfig(catalog) });
 }

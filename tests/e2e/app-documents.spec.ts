@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
+import { expectNoSeriousViolations } from './support/axe.ts';
 
 // The Documents view of the assistant app on the production build (vite preview), with the
 // bundled demo embedding model and the real RAG worker, IndexedDB and pdfjs.
@@ -31,12 +31,6 @@ const task = (page: Page, file: string) =>
 
 async function addFiles(page: Page, files: { name: string; mimeType: string; buffer: Buffer }[]) {
   await view(page).locator('#file-input').setInputFiles(files);
-}
-
-async function expectNoSeriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
 }
 
 test('documents: collections, files with progress and cancel, hybrid search with pages, a cited passage highlighted, refusals in words', async ({

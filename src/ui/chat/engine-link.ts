@@ -7,6 +7,7 @@ import type {
 } from '../../runtime/index.ts';
 import { adapterRefFor } from '../adapters/adapter-link.ts';
 import { chatModelConfig, getHearth } from '../hearth-instance.ts';
+import { readModelChoice } from '../model-choice.ts';
 
 /**
  * The one place the chat view talks to an engine. Today it starts the demo model through
@@ -25,13 +26,18 @@ export const demoModel = { baseUrl: '/models', modelId: 'hearth-demo/tiny-llama-
 
 export function createEngineLink(): ChatEngineLink {
   let opening: Promise<{ chat: ChatHandle; capabilities: EngineCapabilities }> | undefined;
+  // The model and device chosen in the Models view when the engine was loaded: a new choice loads again.
+  let loadedChoice = '';
   const start = async (options: LongOperationOptions) => {
     // The app's one Hearth: the chat engine is shared with the other views (documents, agents).
-    const { chat } = await getHearth();
-    const capabilities = await chat.load(chatModelConfig(), options);
-    return { chat, capabilities };
+    const hearth = await getHearth();
+    const capabilities = await hearth.chat.load(chatModelConfig(hearth.models.catalog()), options);
+    return { chat: hearth.chat, capabilities };
   };
   const ready = (options: LongOperationOptions = {}) => {
+    const choice = JSON.stringify(readModelChoice());
+    if (choice !== loadedChoice) opening = undefined;
+    loadedChoice = choice;
     opening ??= start(options).catch((error: unknown) => {
       opening = undefined; // a failed load can be retried
       throw error;

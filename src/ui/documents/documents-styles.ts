@@ -5,13 +5,6 @@ export const documentsStyles = css`
   :host {
     max-width: 72rem;
   }
-  p {
-    margin: 0;
-    line-height: 1.5;
-  }
-  .intro {
-    margin-bottom: 1rem;
-  }
   .notice {
     border: 1px solid var(--border);
     border-inline-start: 4px solid var(--warn);
@@ -29,14 +22,6 @@ export const documentsStyles = css`
   }
   .error {
     color: var(--danger);
-  }
-  section {
-    background: var(--surface);
-    border: 1px solid var(--border);
-    border-radius: 12px;
-    padding: 0.9rem;
-    margin-bottom: 1rem;
-    min-width: 0;
   }
   .columns {
     display: grid;

@@ -95,7 +95,7 @@ export const dialogStyles = css`
   }
 `;
 
-/** A view's page: padding, and the headings of the view and of its sections. */
+/** The frame of a view page: its padding, headings and paragraphs, and the cards (sections) it is made of. */
 export const viewPage = css`
   :host {
     display: block;
@@ -109,5 +109,20 @@ export const viewPage = css`
   h3 {
     margin: 0 0 0.5rem;
     font-size: 1.05rem;
+  }
+  p {
+    margin: 0;
+    line-height: 1.5;
+  }
+  .intro {
+    margin-bottom: 1rem;
+  }
+  section {
+    background: var(--surface);
+    border: 1px solid var(--border);
+    border-radius: 12px;
+    padding: 0.9rem;
+    margin-bottom: 1rem;
+    min-width: 0;
   }
 `;
