@@ -68,6 +68,9 @@ export class ChatView extends LitElement {
   declare private announcement: string;
   declare private listOpen: boolean;
   private readonly store = new ConversationStore();
+  /** Chats deleted in this page: a save still on its way for one of them is dropped. */
+  private readonly deleted = new Set<string>();
+  private listReads = 0;
   private stickToBottom = true;
   private readonly resizeObserver = new ResizeObserver(() => {
     const scroller = this.scroller;
@@ -148,8 +151,11 @@ export class ChatView extends LitElement {
   }
 
   private async refreshList(): Promise<void> {
+    // Reads can finish out of order (a save and a delete in quick succession): only the newest one is shown.
+    const read = ++this.listReads;
     try {
-      this.conversations = await this.store.list();
+      const conversations = await this.store.list();
+      if (read === this.listReads) this.conversations = conversations;
     } catch (error) {
       this.notice = `Saved chats could not be read (${toHearthError(error).message}). New chats may not be kept; check that this site may store data.`;
     }
@@ -169,6 +175,8 @@ export class ChatView extends LitElement {
   }
 
   private async persist(conversation: Conversation): Promise<void> {
+    // An answer that finishes after its chat was deleted must not bring the chat back.
+    if (this.deleted.has(conversation.id)) return;
     conversation.updatedAt = Date.now();
     try {
       await this.store.put(conversation);
@@ -193,6 +201,7 @@ export class ChatView extends LitElement {
 
   private async deleteConversation(id: string): Promise<void> {
     if (this.active?.conversationId === id) this.stop();
+    this.deleted.add(id);
     await this.store.delete(id);
     await this.refreshList();
     if (this.current?.id === id) await this.newChat();
