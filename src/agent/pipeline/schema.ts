@@ -87,6 +87,8 @@ export const runLimitsSchema = z
     maxInvalidArguments: z.number().int().min(1).max(100),
     /** Agents called as tools inside agents called as tools. Default 4. */
     maxDepth: z.number().int().min(1).max(16),
+    /** The longest question an agent may send an agent it calls as a tool (characters). Default 4,000. */
+    maxAgentInput: z.number().int().min(1).max(100_000),
   })
   .strict();
 
@@ -127,6 +129,7 @@ export const DEFAULT_LIMITS: RunLimits = {
   maxResultBytes: 16 * 1024,
   maxInvalidArguments: 3,
   maxDepth: 4,
+  maxAgentInput: 4_000,
 };
 
 export const DEFAULT_PREAMBLE =

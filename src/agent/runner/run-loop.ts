@@ -64,7 +64,7 @@ export class RunLoop {
     private readonly items: ThreadItem[],
     private readonly deps: LoopDeps,
   ) {
-    this.toolbox = new Toolbox(run.pipeline, deps.registry, deps.promptTools);
+    this.toolbox = new Toolbox(run.pipeline, deps.registry, deps.promptTools, run.limits.maxAgentInput);
     this.trace = new RunTrace(run.traceId, run.id, run.rootRunId);
   }
 

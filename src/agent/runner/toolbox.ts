@@ -18,9 +18,9 @@ export type Callable =
   | { kind: 'agent'; name: string; target: string; parameters: ToolParameters<{ input: string }> };
 
 const handoffParameters = zodParameters(z.object({}));
-const agentParameters = zodParameters(
-  z.object({ input: z.string().min(1).max(4_000).describe('What to ask, in full: it sees nothing else.') }),
-);
+/** The question for an agent called as a tool; bounded, so a grammar-held model cannot write forever. */
+const agentParameters = (maxInput: number) =>
+  zodParameters(z.object({ input: z.string().min(1).max(maxInput) }));
 
 /**
  * The tools of a pipeline. By default every agent's prompt lists the tools of the whole pipeline
@@ -38,7 +38,9 @@ export class Toolbox {
     pipeline: Pipeline,
     registry: ReadonlyMap<string, AgentTool>,
     private readonly promptTools: 'pipeline' | 'agent' = 'pipeline',
+    maxAgentInput = 4_000,
   ) {
+    const askParameters = agentParameters(maxAgentInput);
     this.nodes = new Map(pipeline.agents.map((node) => [node.name, node]));
     const all = new Map<string, Callable>();
     for (const node of pipeline.agents) {
@@ -54,7 +56,7 @@ export class Toolbox {
       }
       for (const target of node.agentTools) {
         const name = agentToolName(target);
-        own.set(name, { kind: 'agent', name, target, parameters: agentParameters });
+        own.set(name, { kind: 'agent', name, target, parameters: askParameters });
       }
       this.byAgent.set(node.name, own);
       for (const [name, callable] of own) all.set(name, callable);
@@ -64,7 +66,7 @@ export class Toolbox {
       if (!isFanOut(node)) continue;
       for (const target of node.branches) {
         const name = agentToolName(target);
-        if (!all.has(name)) all.set(name, { kind: 'agent', name, target, parameters: agentParameters });
+        if (!all.has(name)) all.set(name, { kind: 'agent', name, target, parameters: askParameters });
       }
     }
     this.allCallables = all;
@@ -109,7 +111,7 @@ export class Toolbox {
         description:
           callable.kind === 'handoff'
             ? `Hand the conversation over to ${callable.target}.${about}`
-            : `Ask ${callable.target} and read its answer.${about}`,
+            : `Ask ${callable.target} (it sees only your input) and read its answer.${about}`,
         parameters: callable.parameters.jsonSchema,
       },
     };
