@@ -306,10 +306,15 @@ export class RunLoop {
         fresh.push(this.interrupt(record, agent.name, 'approval', parsed.data));
       }
     }
-    // Up to the concurrency cap, calls are marked running in the step's own write: a crash from
-    // here on shows them as interrupted, and none is run twice by itself.
+    // Up to the concurrency cap, calls are marked running (with their spans) in the step's own
+    // write: a crash from here on shows them as interrupted, and none is run twice by itself.
     let slots = this.run.limits.toolConcurrency;
-    for (const record of step.calls) if (record.state === 'queued' && slots-- > 0) record.state = 'running';
+    for (const record of step.calls) {
+      if (record.state !== 'queued' || slots-- <= 0) continue;
+      record.state = 'running';
+      const found = callable.get(record.tool);
+      if (found?.kind === 'tool') this.startToolSpan(record, found.tool);
+    }
     this.run.step = step;
     return fresh;
   }
@@ -474,19 +479,14 @@ export class RunLoop {
       return;
     }
     const rerun = call.interrupted === true;
+    // The span is written with the call's running state (at the latest here), so a crash mid-tool
+    // leaves it in the trace.
+    const fresh = this.liveSpans.get(call.spanId ?? '');
+    const span = fresh && fresh.end === undefined ? fresh : this.startToolSpan(call, callable.tool);
     if (call.state === 'queued') {
       call.state = 'running';
       await this.commit({});
     }
-    const span = this.trace.start(`execute_tool ${call.tool}`, 'tool', this.run.agentSpanId, {
-      'gen_ai.operation.name': 'execute_tool',
-      'gen_ai.tool.name': call.tool,
-      'gen_ai.tool.call.id': call.callId,
-      'gen_ai.tool.call.arguments': call.arguments,
-      ...(callable.tool.source ? { 'hearth.tool.source': callable.tool.source.kind } : {}),
-      ...(rerun ? { 'hearth.tool.rerun': true } : {}),
-    });
-    call.spanId = span.spanId;
     this.emit({
       type: 'tool_call_started',
       agent,
@@ -640,6 +640,20 @@ export class RunLoop {
     }
     this.emitCallFinished(agent, call, performance.now() - started);
     if (!last()) await this.commit({});
+  }
+
+  private startToolSpan(call: CallRecord, tool: AgentTool): SpanRecord {
+    const span = this.trace.start(`execute_tool ${call.tool}`, 'tool', this.run.agentSpanId, {
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': call.tool,
+      'gen_ai.tool.call.id': call.callId,
+      'gen_ai.tool.call.arguments': call.arguments,
+      ...(tool.source ? { 'hearth.tool.source': tool.source.kind } : {}),
+      ...(call.interrupted ? { 'hearth.tool.rerun': true } : {}),
+    });
+    call.spanId = span.spanId;
+    this.liveSpans.set(span.spanId, span);
+    return span;
   }
 
   private emitCallFinished(agent: string, call: CallRecord, durationMs: number): void {
