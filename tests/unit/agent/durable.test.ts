@@ -250,4 +250,46 @@ describe('durable runs', () => {
     const thread = await agents.threads.get(first.threadId);
     expect(thread.runs.map((r) => r.id)).toEqual([first.runId, second.runId]);
   });
+
+  it('an approval asked inside an agent called as a tool pauses the whole run, and resumes it', async () => {
+    const db = `agents-durable-${process.pid}-${counter++}`;
+    transfers.length = 0;
+    const team: PipelineInput = {
+      version: 1,
+      name: 'team',
+      entry: 'boss',
+      agents: [
+        { name: 'boss', agentTools: ['teller'] },
+        { name: 'teller', tools: ['send_money'] },
+      ],
+    };
+    const script: Script = (request) => {
+      const last = request.messages.at(-1)!;
+      const teller = request.messages.some(
+        (m) => m.role === 'system' && m.content.includes('You are teller'),
+      );
+      if (!teller && last.role === 'system')
+        return { calls: [{ name: 'ask_teller', arguments: { input: 'Pay Zoe 900' } }] };
+      if (teller && last.role === 'system')
+        return { calls: [{ name: 'send_money', arguments: { to: 'Zoe', amount: 900 } }] };
+      return { text: teller ? 'Paid Zoe.' : 'The teller paid Zoe.' };
+    };
+    const first = page(db, script, [transfer]);
+    const paused = await first.agents.run({ pipeline: team, input: 'Pay Zoe' }).result;
+    expect(paused.status).toBe('paused');
+    if (paused.status !== 'paused') return;
+    const [question] = paused.interruptions;
+    expect(question).toMatchObject({ tool: 'send_money', agent: 'teller' });
+    expect(question!.runId).not.toBe(paused.runId); // owned by the nested run
+    first.agents.dispose();
+
+    const second = page(db, script, [transfer]);
+    const done = await second.agents.resume(paused.runId, {
+      decisions: [{ interruptionId: question!.id, approve: true }],
+    }).result;
+    expect(done).toMatchObject({ status: 'completed', output: 'The teller paid Zoe.' });
+    expect(transfers).toEqual(['900 to Zoe']);
+    const view = await second.agents.runs.get(paused.runId);
+    expect(view.children.map((c) => c.status)).toEqual(['completed']);
+  });
 });
