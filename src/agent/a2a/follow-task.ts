@@ -201,8 +201,10 @@ function explain(error: unknown, agentName: string): HearthError {
   );
 }
 
+/** The SDK quotes whole response bodies (an HTML error page, say): enough of it to recognise, no more. */
 function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? error.message : String(error);
+  return message.length > 400 ? `${message.slice(0, 400)}…` : message;
 }
 
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {

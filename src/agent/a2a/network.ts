@@ -37,6 +37,15 @@ export function a2aFetch(options: A2AFetchOptions = {}): typeof fetch {
         { status: response.status, url: url.href },
       );
     }
+    if (response.status === 413) {
+      await response.body?.cancel().catch(() => undefined);
+      throw a2aError(
+        'A2A_PROTOCOL_ERROR',
+        `The A2A agent at ${url.origin} refused the message as too large (HTTP 413): send smaller files, or ` +
+          'link to them (file parts with a URL) instead.',
+        { status: 413, url: url.href },
+      );
+    }
     return response;
   };
 }

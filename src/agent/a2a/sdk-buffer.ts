@@ -7,7 +7,7 @@
  * Anything else the SDK might ask for throws, so an SDK update that needs more fails loudly in the tests.
  */
 
-class SdkBuffer extends Uint8Array {
+export class SdkBuffer extends Uint8Array {
   override toString(encoding?: string): string {
     if (encoding !== 'base64') throw unsupported(`toString(${JSON.stringify(encoding)})`);
     return toBase64(this);
@@ -15,7 +15,7 @@ class SdkBuffer extends Uint8Array {
 }
 
 export const Buffer = {
-  from(value: unknown, encoding?: string): Uint8Array {
+  from(value: unknown, encoding?: string): SdkBuffer {
     if (typeof value === 'string') {
       if (encoding !== 'base64') throw unsupported(`from(string, ${JSON.stringify(encoding)})`);
       return wrap(fromBase64(value));

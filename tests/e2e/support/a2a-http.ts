@@ -21,6 +21,8 @@ export interface Listening {
 
 /** Listens on an OS-chosen loopback port; `close` also ends open streams. */
 export async function listen(app: Express): Promise<Listening> {
+  // Express prints the stack of every error it answers (a 413, say) unless told it runs under test.
+  app.set('env', 'test');
   const server = app.listen(0, '127.0.0.1');
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;

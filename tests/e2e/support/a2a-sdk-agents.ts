@@ -202,6 +202,7 @@ export async function startV1Agent(): Promise<V1Agent> {
     const write = res.write.bind(res) as (chunk: unknown) => boolean;
     res.write = ((chunk: unknown) => {
       if (!String(res.getHeader('Content-Type') ?? '').startsWith('text/event-stream')) return write(chunk);
+      if (res.destroyed) return false;
       if (written === after) {
         cutAfter = undefined;
         agent.cuts += 1;
