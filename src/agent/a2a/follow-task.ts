@@ -38,9 +38,19 @@ export async function followTask(
   const { signal, onEvent } = options;
   const span = options.startSpan?.('a2a.call', { 'a2a.agent': settings.agentName });
   let failures = 0;
+  const follow = async (opener: OpenStream): Promise<Outcome> => {
+    try {
+      return await consume(opener, tracker, settings.idleTimeoutMs, signal);
+    } catch (error) {
+      // An agent refuses to stream a task that has ended (it may have ended while our stream was down): look.
+      if (signal?.aborted || tracker.taskId === undefined || isHearthError(error)) throw error;
+      if (await lastLook(client, tracker, signal)) return { kind: 'done' };
+      throw error;
+    }
+  };
   try {
     throwIfAborted(signal);
-    let outcome = await consume(open, tracker, settings.idleTimeoutMs, signal);
+    let outcome = await follow(open);
     for (;;) {
       if (outcome.kind === 'done') break;
       const taskId = tracker.taskId;
@@ -75,7 +85,7 @@ export async function followTask(
       const reopen: OpenStream = settings.streaming
         ? (streamSignal) => client.resubscribeTask({ tenant: '', id: taskId }, { signal: streamSignal })
         : (streamSignal) => pollOnce(client, taskId, streamSignal);
-      outcome = await consume(reopen, tracker, settings.idleTimeoutMs, signal);
+      outcome = await follow(reopen);
     }
     const result = tracker.result();
     span?.setAttributes({

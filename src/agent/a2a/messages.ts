@@ -100,10 +100,13 @@ export function fromSdkArtifact(artifact: Artifact): A2AArtifact {
   };
 }
 
-/** The text parts, one per line (appended chunks were already joined by the tracker). */
+/**
+ * The text parts run together: an answer streamed in chunks is stored by agents as one text part per chunk, so
+ * the parts of a finished task read back only when joined as they came.
+ */
 export function textOf(parts: readonly A2APart[]): string {
   return parts
     .filter((part): part is Extract<A2APart, { kind: 'text' }> => part.kind === 'text')
     .map((part) => part.text)
-    .join('\n');
+    .join('');
 }

@@ -12,7 +12,7 @@ import {
   taskStateOf,
   textOf,
 } from './messages.ts';
-import type { A2AArtifact, A2AEvent, A2AMessage, A2APart, A2AResult, A2ATaskState } from './types.ts';
+import type { A2AArtifact, A2AEvent, A2AMessage, A2AResult, A2ATaskState } from './types.ts';
 
 export class TaskTracker {
   taskId: string | undefined;
@@ -74,9 +74,7 @@ export class TaskTracker {
         const incoming = fromSdkArtifact(update.artifact);
         const earlier = this.artifacts.get(incoming.id);
         const artifact =
-          update.append && earlier
-            ? { ...earlier, parts: appendParts(earlier.parts, incoming.parts) }
-            : incoming;
+          update.append && earlier ? { ...earlier, parts: [...earlier.parts, ...incoming.parts] } : incoming;
         this.artifacts.set(artifact.id, artifact);
         this.onEvent({
           type: 'artifact',
@@ -160,14 +158,4 @@ export class TaskTracker {
       artifacts,
     };
   }
-}
-
-/** An appended chunk continues the artifact: text that follows text joins it, as a streamed answer would read. */
-function appendParts(earlier: readonly A2APart[], more: readonly A2APart[]): A2APart[] {
-  const last = earlier.at(-1);
-  const [first, ...rest] = more;
-  if (last?.kind === 'text' && first?.kind === 'text') {
-    return [...earlier.slice(0, -1), { kind: 'text', text: last.text + first.text }, ...rest];
-  }
-  return [...earlier, ...more];
 }

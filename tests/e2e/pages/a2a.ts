@@ -184,6 +184,23 @@ async function runTool(url: string, spec: ToolSpec) {
   }
 }
 
+/** Calls left running while the spec does something else (reloads the page, releases a held task). */
+const background = new Map<number, { events: A2AEvent[]; outcome?: unknown }>();
+
+function startInBackground(kind: 'send' | 'resume', url: string, arg: string): number {
+  const id = background.size + 1;
+  const entry: { events: A2AEvent[]; outcome?: unknown } = { events: [] };
+  background.set(id, entry);
+  const onEvent = (event: A2AEvent) => entry.events.push(event);
+  void connectA2AAgent(url)
+    .then((agent) => (kind === 'send' ? agent.send(arg, { onEvent }) : agent.resume(arg, { onEvent })))
+    .then(
+      (result) => (entry.outcome = { ok: true, result: toWire(result) }),
+      (error: unknown) => (entry.outcome = { ok: false, error: errorOf(error) }),
+    );
+  return id;
+}
+
 const store = new A2AAgentStore('hearth-a2a-test');
 
 async function storeCall<T>(work: () => Promise<T>): Promise<Outcome<{ value: T }>> {
@@ -214,6 +231,13 @@ Object.assign(globalThis, {
     connect,
     send,
     runTool,
+    background: {
+      start: startInBackground,
+      state: (id: number) => {
+        const entry = background.get(id);
+        return entry && { events: toWire(entry.events), outcome: entry.outcome };
+      },
+    },
     store: {
       add: (url: string, allowedOrigins?: readonly string[]) =>
         storeCall(() => store.add(url, { allowedOrigins })),

@@ -4,7 +4,8 @@
  *
  * - `v1`: @a2a-js/sdk 1.3 (A2A 1.0), streaming. What it does depends on the text it gets:
  *   `fail` fails the task with a reason; `ask` asks "Which city?" (input-required) and completes the answer;
- *   `slow` and `drop` work in 100 ms steps (and stop when canceled); anything else is echoed back. Every file
+ *   `slow` and `drop` work in 100 ms steps (and stop when canceled); `hold` waits for `executor.release()`;
+ *   anything else is echoed back. Every file
  *   part it receives comes back reversed in the artifact, with its size and SHA-256 as text.
  *   `cutNextStream(n)` makes the server drop the next event stream after n events (the task runs on).
  *   Under `/secure/` the same agent wants `Authorization: Bearer letmein`.
@@ -42,9 +43,20 @@ class SdkAgentExecutor implements AgentExecutor {
   readonly cancelRequests = new Set<string>();
   readonly canceled = new Set<string>();
 
+  private readonly waiting: Array<() => void> = [];
+
   cancelTask = async (taskId: string): Promise<void> => {
     this.cancelRequests.add(taskId);
   };
+
+  /** Tasks sent `hold` wait here until `release()`. */
+  get holding(): number {
+    return this.waiting.length;
+  }
+
+  release(): void {
+    for (const resolve of this.waiting.splice(0)) resolve();
+  }
 
   async execute(context: RequestContext, bus: ExecutionEventBus): Promise<void> {
     const { taskId, contextId, userMessage } = context;
@@ -105,6 +117,7 @@ class SdkAgentExecutor implements AgentExecutor {
     status(TaskState.TASK_STATE_WORKING, 'thinking');
     if (text === 'fail') return status(TaskState.TASK_STATE_FAILED, 'the calculator is out of batteries');
     if (text === 'ask') return status(TaskState.TASK_STATE_INPUT_REQUIRED, 'Which city?');
+    if (text === 'hold') await new Promise<void>((resolve) => this.waiting.push(resolve));
     const steps = text === 'slow' ? 100 : text === 'drop' ? 8 : 0;
     for (let step = 1; step <= steps; step++) {
       if (this.cancelRequests.has(taskId)) {
