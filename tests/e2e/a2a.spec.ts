@@ -156,18 +156,24 @@ test('agent card: skills for the UI, the SDK fetched only when the first agent i
   ]);
 });
 
-test('send and stream: status and artifact updates in order, appended chunks joined', async ({ page }) => {
-  const outcome = ok(await send(page, v1.url, { text: 'hello' }));
-  expect(outcome.result).toMatchObject({ state: 'completed', text: 'echo: hello\n\ndone' });
-  const steps = outcome.events.map((e) => `${e.type}:${String(e.state ?? (e.append ? 'append' : 'new'))}`);
-  expect(steps).toEqual([
-    'task:submitted',
-    'status:working',
-    'artifact:new',
-    'artifact:append',
-    'status:completed',
-  ]);
-  expect(outcome.events[1]).toMatchObject({ text: 'thinking' });
+test('send and stream over JSON-RPC and HTTP+JSON: status and artifact updates in order, chunks joined', async ({
+  page,
+}) => {
+  const rest = ok(await page.evaluate((u) => harness.connect(u), `${v1.url}/rest/`)).card;
+  expect(rest).toMatchObject({ binding: 'HTTP+JSON', endpoint: `${v1.url}/rest/rpc` });
+  for (const agent of [v1.url, `${v1.url}/rest/`]) {
+    const outcome = ok(await send(page, agent, { text: 'hello' }));
+    expect(outcome.result).toMatchObject({ state: 'completed', text: 'echo: hello\n\ndone' });
+    const steps = outcome.events.map((e) => `${e.type}:${String(e.state ?? (e.append ? 'append' : 'new'))}`);
+    expect(steps).toEqual([
+      'task:submitted',
+      'status:working',
+      'artifact:new',
+      'artifact:append',
+      'status:completed',
+    ]);
+    expect(outcome.events[1]).toMatchObject({ text: 'thinking' });
+  }
 });
 
 test('file parts go both ways in Chromium, with no Buffer on the page', async ({ page }) => {

@@ -8,7 +8,7 @@
  *   anything else is echoed back. Every file
  *   part it receives comes back reversed in the artifact, with its size and SHA-256 as text.
  *   `cutNextStream(n)` makes the server drop the next event stream after n events (the task runs on).
- *   Under `/secure/` the same agent wants `Authorization: Bearer letmein`.
+ *   Under `/secure/` the same agent wants `Authorization: Bearer letmein`; under `/rest/` it speaks HTTP+JSON.
  * - `v03`: @a2a-js/sdk 0.3.14 (A2A 0.3): echoes text and reverses files the same way.
  */
 import { createHash } from 'node:crypto';
@@ -21,7 +21,7 @@ import {
   type ExecutionEventBus,
   type RequestContext,
 } from '@a2a-js/sdk/server';
-import { agentCardHandler, jsonRpcHandler, UserBuilder } from '@a2a-js/sdk/server/express';
+import { agentCardHandler, jsonRpcHandler, restHandler, UserBuilder } from '@a2a-js/sdk/server/express';
 import * as legacy from 'a2a-sdk-v0-3';
 import * as legacyServer from 'a2a-sdk-v0-3/server';
 import * as legacyExpress from 'a2a-sdk-v0-3/server/express';
@@ -161,11 +161,11 @@ function agentMessage(text: string, taskId: string, contextId: string): Message 
   };
 }
 
-function card(name: string, endpoint: string): AgentCard {
+function card(name: string, endpoint: string, protocolBinding: string): AgentCard {
   return {
     name,
     description: 'Echoes what it is sent; reverses files.',
-    supportedInterfaces: [{ url: endpoint, protocolBinding: 'JSONRPC', tenant: '', protocolVersion: '1.0' }],
+    supportedInterfaces: [{ url: endpoint, protocolBinding, tenant: '', protocolVersion: '1.0' }],
     provider: { organization: 'Hearth tests', url: 'https://example.invalid' },
     version: '1.0.0',
     capabilities: { streaming: true, pushNotifications: false, extensions: [], extendedAgentCard: false },
@@ -227,22 +227,24 @@ export async function startV1Agent(): Promise<V1Agent> {
     }) as Response['write'];
     next();
   };
-  const mount = (base: string, name: string, guard?: express.RequestHandler) => {
+  const mount = (base: string, name: string, guard?: express.RequestHandler, binding = 'JSONRPC') => {
     const handler = new DefaultRequestHandler(
-      card(name, `${listening.url}${base}/rpc`),
+      card(name, `${listening.url}${base}/rpc`, binding),
       new InMemoryTaskStore(),
       executor,
     );
+    const options = { requestHandler: handler, userBuilder: UserBuilder.noAuthentication };
     app.use(`${base}/${AGENT_CARD_PATH}`, agentCardHandler({ agentCardProvider: handler }));
     app.use(
       `${base}/rpc`,
       ...(guard ? [guard] : []),
       dropStream,
-      jsonRpcHandler({ requestHandler: handler, userBuilder: UserBuilder.noAuthentication }),
+      binding === 'JSONRPC' ? jsonRpcHandler(options) : restHandler(options),
     );
   };
   app.use(allowCors);
   mount('', 'Echo Agent');
+  mount('/rest', 'Echo Agent over HTTP+JSON', undefined, 'HTTP+JSON');
   mount('/secure', 'Secure Echo', (req, res, next) => {
     if (req.headers.authorization === `Bearer ${SECURE_TOKEN}`) return next();
     res.status(401).json({ error: 'sign in' });
