@@ -46,6 +46,9 @@ function toWire(value: unknown): unknown {
 /** The Node Buffer the SDK reaches for must not have leaked onto the page. */
 const globalBuffer = () => 'Buffer' in globalThis;
 
+// The dev server serves a few hundred modules; the default buffer of 250 entries could drop the one we look for.
+performance.setResourceTimingBufferSize(5000);
+
 /** Whether the page has fetched the SDK's code (the pre-bundled dependency in dev). */
 const sdkLoaded = () =>
   performance.getEntriesByType('resource').some((entry) => /a2a-js|remote-agent/.test(entry.name));
