@@ -51,3 +51,4 @@ export {
 } from './builtin/tools.ts';
 export { evaluateExpression, ExpressionError } from './builtin/expression.ts';
 export { AGENT_ERROR_CODES, type AgentErrorCode } from './errors.ts';
+export * from './a2a/index.ts';
