@@ -85,4 +85,22 @@ export {
   type ThreadRecord,
   type ToolContext,
   type ToolInfo,
+  agentToolName,
+  handoffToolName,
+  type CallRecord,
+  type RunStatus,
+  type RunUsage,
+  type SpanKind,
+  type ToolCallStatus,
+  type ToolProgress,
+} from '../agent/index.ts';
+// A2A agents the user adds in the Agents view, kept in IndexedDB and offered to pipelines as tools.
+export {
+  A2AAgentStore,
+  a2aAgentFromCard,
+  a2aAgentTool,
+  toolNameFor as a2aToolNameFor,
+  type A2AAgentCard,
+  type A2AAgentRecord,
+  type A2ASkill,
 } from '../agent/index.ts';
