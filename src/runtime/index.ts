@@ -92,6 +92,7 @@ export {
   type RunUsage,
   type SpanKind,
   type ToolCallStatus,
+  type ToolParameters,
   type ToolProgress,
 } from '../agent/index.ts';
 // A2A agents the user adds in the Agents view, kept in IndexedDB and offered to pipelines as tools.

@@ -2,6 +2,12 @@ import { css, html, LitElement, nothing } from 'lit';
 import { controls } from '../shell/shared-styles.ts';
 import type { TextProblem } from './pipeline-text.ts';
 
+/** "Line 6, column 3, agents[0].tools[0]:" */
+function where(problem: TextProblem) {
+  const at = `Line ${problem.line}, column ${problem.column}`;
+  return problem.path ? html`${at}, <code>${problem.path}</code>:` : `${at}:`;
+}
+
 /**
  * The pipeline's JSON in a text box, checked as it is typed (the view checks; this shows): the
  * problems below it, each with its line and JSON path, and choosing one selects that part of the
@@ -135,10 +141,7 @@ export class PipelineEditor extends LitElement {
                   (problem) =>
                     html`<li>
                       <button type="button" @click=${() => this.select(problem)}>
-                        <span class="where"
-                          >Line
-                          ${problem.line}${problem.path ? html`, <code>${problem.path}</code>` : nothing}:</span
-                        >
+                        <span class="where">${where(problem)}</span>
                         ${problem.message}
                       </button>
                     </li>`,

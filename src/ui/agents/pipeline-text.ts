@@ -66,7 +66,9 @@ export function checkPipelineText(
         {
           path: '',
           code: 'JSON_SYNTAX',
-          message: `Line ${at.line}, column ${at.column}: ${syntaxMessages[name] ?? 'this is not valid JSON'}.`,
+          message: `${syntaxMessages[name] ?? 'this is not valid JSON'}.`.replace(/^./, (c) =>
+            c.toUpperCase(),
+          ),
           offset,
           length: Math.max(error?.length ?? 0, 1),
           ...at,

@@ -7,12 +7,14 @@ import {
   type AgentTool,
 } from '../../../runtime/index.ts';
 import { A2AAccessStore, type A2AAccess } from './a2a-access.ts';
+import { conversational } from './a2a-tool.ts';
 import type { RemoteProvider, RemoteSource, RemoteState } from './remote-source.ts';
 
 export interface AddA2AAgent {
   url: string;
   token?: string;
   askFirst?: boolean;
+  maxMessage?: number;
   /** Origins the card may send requests to besides its own (refused otherwise). */
   allowedOrigins?: string[];
 }
@@ -35,6 +37,7 @@ export class A2AProvider implements RemoteProvider {
     await this.access.put(record.id, {
       ...(input.token ? { token: input.token } : {}),
       askFirst: input.askFirst ?? false,
+      ...(input.maxMessage ? { maxMessage: input.maxMessage } : {}),
     });
     await this.check(record.id);
     return record.id;
@@ -85,7 +88,13 @@ export class A2AProvider implements RemoteProvider {
         allowedOrigins: record.allowedOrigins,
         ...(access.token ? { headers: { Authorization: `Bearer ${access.token}` } } : {}),
       });
-      tools.push(a2aAgentTool(agent, { name, needsApproval: access.askFirst }) as AgentTool);
+      tools.push(
+        conversational(
+          a2aAgentTool(agent, { name, needsApproval: access.askFirst }) as AgentTool,
+          record.card,
+          access,
+        ),
+      );
     }
     return tools;
   }

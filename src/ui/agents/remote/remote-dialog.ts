@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { z } from 'zod';
 import { controls, dialogStyles } from '../../shell/shared-styles.ts';
+import { DEFAULT_MESSAGE, MAX_MESSAGE, MIN_MESSAGE } from './a2a-access.ts';
 import type { RemoteSource } from './remote-source.ts';
 
 const httpUrl = z
@@ -17,6 +18,11 @@ export const addA2AFormSchema = z.object({
     .max(8_192)
     .transform((t) => t || undefined),
   askFirst: z.boolean(),
+  maxMessage: z.coerce
+    .number()
+    .int('write a whole number')
+    .min(MIN_MESSAGE, `at least ${MIN_MESSAGE}`)
+    .max(MAX_MESSAGE, `at most ${MAX_MESSAGE}`),
   allowedOrigins: z
     .string()
     .trim()
@@ -72,7 +78,8 @@ export class RemoteDialog extends LitElement {
       }
       label input[type='url'],
       label input[type='password'],
-      label input[type='text'] {
+      label input[type='text'],
+      label input[type='number'] {
         width: 100%;
         font-weight: 400;
       }
@@ -146,13 +153,17 @@ export class RemoteDialog extends LitElement {
       url: String(form.get('url') ?? ''),
       token: String(form.get('token') ?? ''),
       askFirst: form.get('askFirst') === 'on',
+      maxMessage: String(form.get('maxMessage') ?? ''),
       allowedOrigins: String(form.get('allowedOrigins') ?? ''),
     });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = { url: 'Address', token: 'Token', allowedOrigins: 'Other origins' }[
-        String(issue?.path[0])
-      ];
+      const field = {
+        url: 'Address',
+        token: 'Token',
+        maxMessage: 'Longest message',
+        allowedOrigins: 'Other origins',
+      }[String(issue?.path[0])];
       this.problem = `${field ?? 'The form'}: ${issue?.message ?? 'not valid'}.`;
       return;
     }
@@ -202,6 +213,19 @@ export class RemoteDialog extends LitElement {
       <label class="check"
         ><input name="askFirst" type="checkbox" /> Ask me before each message is sent to it</label
       >
+      <label
+        >Longest message a model may send it (characters)
+        <input
+          name="maxMessage"
+          type="number"
+          inputmode="numeric"
+          min=${MIN_MESSAGE}
+          max=${MAX_MESSAGE}
+          value=${DEFAULT_MESSAGE}
+          required
+        />
+        <span class="hint">A small model on this device writes within this bound; its context is short.</span>
+      </label>
       <label
         >Other origins its card may send requests to (optional)
         <input name="allowedOrigins" type="text" autocomplete="off" placeholder="https://api.example.com" />

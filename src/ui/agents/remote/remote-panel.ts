@@ -196,6 +196,7 @@ export class RemotePanel extends LitElement {
       this.remote!.a2a.add({
         url: form.url,
         askFirst: form.askFirst,
+        maxMessage: form.maxMessage,
         allowedOrigins: form.allowedOrigins,
         ...(form.token ? { token: form.token } : {}),
       }),
