@@ -21,7 +21,7 @@ if (!existsSync(resolve(import.meta.dirname, '../.models/hearth-bench/smollm2-sh
 }
 
 type Harness = {
-  stepOverhead(turns: number): Promise<{ gaps: number[] }>;
+  stepOverhead(turns: number, tool?: 'noop' | 'once'): Promise<{ gaps: number[] }>;
   toolLoop(options: {
     toolTurns: number;
     conversationChars: number;
@@ -47,7 +47,8 @@ try {
 
   // 1. The runtime's own time per turn (scripted model, real IndexedDB writes).
   const at = (page: Page) => ({
-    stepOverhead: (turns: number) => page.evaluate((n) => harness.stepOverhead(n), turns),
+    stepOverhead: (turns: number, tool: 'noop' | 'once' = 'noop') =>
+      page.evaluate(([n, t]) => harness.stepOverhead(n, t), [turns, tool] as const),
     toolLoop: (options: Parameters<Harness['toolLoop']>[0]) =>
       page.evaluate((o) => harness.toolLoop(o), options),
     coldReplay: () => page.evaluate(() => harness.coldReplay()),
@@ -59,6 +60,7 @@ try {
   await h.stepOverhead(10); // warm-up: code paths compiled, database created
   const { gaps } = await h.stepOverhead(STEP_TURNS);
   const stepOverheadMs = median(gaps);
+  const { gaps: onceGaps } = await h.stepOverhead(STEP_TURNS, 'once');
 
   // 2. A tool loop on the bench model: cached prefix per turn, time to first token after a result.
   const loop = await h.toolLoop({ toolTurns: TOOL_TURNS, conversationChars: CONVERSATION_CHARS, tag: 'a' });
@@ -86,6 +88,7 @@ try {
   // 3. A second agent with its own r=16 adapter on the same base: memory before and after.
   const before = await settledBrowserPssBytes();
   const adapter = await h.loadAdapter('second-agent@1', 7);
+  const afterAdapter = await settledBrowserPssBytes();
   const second = await h.toolLoop({
     toolTurns: TOOL_TURNS,
     conversationChars: CONVERSATION_CHARS,
@@ -113,7 +116,8 @@ try {
       `loop: prompts ${turns.map((u) => u.prompt_tokens).join(', ')} tokens, cached ${turns.map((u) => u.cached_prompt_tokens).join(', ')}, ` +
       `ttft ${turns.map((u) => u.timings.ttft_ms.toFixed(0)).join(', ')} ms, shares ${shares.map((s) => s.toFixed(4)).join(', ')}; ` +
       `cold replay of the last prompt (${cold.prompt_tokens} tokens) ${cold.timings.ttft_ms.toFixed(0)} ms; ` +
-      `memory ${(before / MB).toFixed(1)} → ${(after / MB).toFixed(1)} MB; second agent's KV at ${positions} positions; ` +
+      `a non-idempotent tool's turn (two writes): median ${median(onceGaps).toFixed(3)} ms; ` +
+      `memory ${(before / MB).toFixed(1)} → ${(afterAdapter / MB).toFixed(1)} MB after loading the adapter → ${(after / MB).toFixed(1)} MB after its loop; second agent's KV at ${positions} positions; ` +
       `second loop cached ${second.usages.map((u) => u.cached_prompt_tokens).join(', ')}`,
   );
   await h.close();
