@@ -21,9 +21,18 @@ const TEXT =
   'browser, on WebGPU when the device has a good graphics card and on WebAssembly when it does not. Nothing ' +
   'leaves the machine unless the user asks for it. ';
 
+/** Safe to repeat, like a read: its step is written once, with its result (one IndexedDB transaction a turn). */
 const noop = defineTool({
   name: 'noop',
   description: 'Does nothing.',
+  parameters: z.object({}),
+  idempotent: true,
+  execute: () => 'ok',
+});
+/** Not safe to repeat: its step is written before it runs as well (two transactions a turn). */
+const once = defineTool({
+  name: 'once',
+  description: 'Does nothing, once.',
   parameters: z.object({}),
   execute: () => 'ok',
 });
