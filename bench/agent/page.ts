@@ -21,9 +21,18 @@ const TEXT =
   'browser, on WebGPU when the device has a good graphics card and on WebAssembly when it does not. Nothing ' +
   'leaves the machine unless the user asks for it. ';
 
+/** Safe to repeat, like a read: its step is written once, with its result (one IndexedDB transaction a turn). */
 const noop = defineTool({
   name: 'noop',
   description: 'Does nothing.',
+  parameters: z.object({}),
+  idempotent: true,
+  execute: () => 'ok',
+});
+/** Not safe to repeat: its step is written before it runs as well (two transactions a turn). */
+const once = defineTool({
+  name: 'once',
+  description: 'Does nothing, once.',
   parameters: z.object({}),
   execute: () => 'ok',
 });
@@ -33,10 +42,10 @@ const noop = defineTool({
  * tool turns; per turn, the time from the end of one model stream to the next model call (tool
  * call, results, the step's IndexedDB writes, events, the next prompt).
  */
-async function stepOverhead(turns: number) {
+async function stepOverhead(turns: number, tool: 'noop' | 'once' = 'noop') {
   const marks: Array<{ created: number; ended?: number }> = [];
   const scripted = new ScriptedModel((_request, turn) =>
-    turn < turns ? { calls: [{ name: 'noop' }] } : { text: 'done' },
+    turn < turns ? { calls: [{ name: tool }] } : { text: 'done' },
   );
   const model: AgentModel = {
     create: async (request) => {
@@ -49,12 +58,16 @@ async function stepOverhead(turns: number) {
       })();
     },
   };
-  const agents = createAgents({ model, databaseName: `bench-agent-steps-${Date.now()}`, tools: [noop] });
+  const agents = createAgents({
+    model,
+    databaseName: `bench-agent-steps-${Date.now()}`,
+    tools: [noop, once],
+  });
   const pipeline: PipelineInput = {
     version: 1,
     name: 'steps',
     entry: 'worker',
-    agents: [{ name: 'worker', tools: ['noop'] }],
+    agents: [{ name: 'worker', tools: [tool] }],
     limits: { maxTurns: turns + 1 },
   };
   const run = agents.run({ pipeline, input: 'Go.' });

@@ -21,7 +21,7 @@ if (!existsSync(resolve(import.meta.dirname, '../.models/hearth-bench/smollm2-sh
 }
 
 type Harness = {
-  stepOverhead(turns: number): Promise<{ gaps: number[] }>;
+  stepOverhead(turns: number, tool?: 'noop' | 'once'): Promise<{ gaps: number[] }>;
   toolLoop(options: {
     toolTurns: number;
     conversationChars: number;
@@ -47,7 +47,8 @@ try {
 
   // 1. The runtime's own time per turn (scripted model, real IndexedDB writes).
   const at = (page: Page) => ({
-    stepOverhead: (turns: number) => page.evaluate((n) => harness.stepOverhead(n), turns),
+    stepOverhead: (turns: number, tool: 'noop' | 'once' = 'noop') =>
+      page.evaluate(([n, t]) => harness.stepOverhead(n, t), [turns, tool] as const),
     toolLoop: (options: Parameters<Harness['toolLoop']>[0]) =>
       page.evaluate((o) => harness.toolLoop(o), options),
     coldReplay: () => page.evaluate(() => harness.coldReplay()),
@@ -59,6 +60,7 @@ try {
   await h.stepOverhead(10); // warm-up: code paths compiled, database created
   const { gaps } = await h.stepOverhead(STEP_TURNS);
   const stepOverheadMs = median(gaps);
+  const { gaps: onceGaps } = await h.stepOverhead(STEP_TURNS, 'once');
 
   // 2. A tool loop on the bench model: cached prefix per turn, time to first token after a result.
   const loop = await h.toolLoop({ toolTurns: TOOL_TURNS, conversationChars: CONVERSATION_CHARS, tag: 'a' });
@@ -83,16 +85,35 @@ try {
   )
     throw new Error(`the cold replay is not a cold prefill of the same prompt (${JSON.stringify(cold)})`);
 
-  // 3. A second agent with its own r=16 adapter on the same base: memory before and after.
-  const before = await settledBrowserPssBytes();
+  // 3. A second agent with its own r=16 adapter on the same base: memory before and after. A single
+  // reading swings by about 200 MB with garbage not yet collected (page and worker heaps): measured
+  // here, two base-only loops read 2,082.6 and 1,898.4 MB. So each side is the lower of the readings
+  // after two loops: the base model with one agent's conversation, then the second agent's.
+  const base = await h.toolLoop({ toolTurns: TOOL_TURNS, conversationChars: CONVERSATION_CHARS, tag: 'a2' });
+  if (base.toolCalls !== TOOL_TURNS) throw new Error('the second base loop did not run its tools');
+  const before = Math.min(
+    await settledBrowserPssBytes(),
+    await (async () => {
+      await h.toolLoop({ toolTurns: TOOL_TURNS, conversationChars: CONVERSATION_CHARS, tag: 'a3' });
+      return settledBrowserPssBytes();
+    })(),
+  );
   const adapter = await h.loadAdapter('second-agent@1', 7);
+  const afterAdapter = await settledBrowserPssBytes();
   const second = await h.toolLoop({
     toolTurns: TOOL_TURNS,
     conversationChars: CONVERSATION_CHARS,
     adapter: 'second-agent@1',
     tag: 'b',
   });
-  const after = await settledBrowserPssBytes();
+  const afterFirst = await settledBrowserPssBytes();
+  await h.toolLoop({
+    toolTurns: TOOL_TURNS,
+    conversationChars: CONVERSATION_CHARS,
+    adapter: 'second-agent@1',
+    tag: 'b2',
+  });
+  const after = Math.min(afterFirst, await settledBrowserPssBytes());
   // The KV cache of the second agent's longest prompt: layers × (K, V) × KV heads × head dim × positions × 4 bytes.
   const positions = Math.max(...second.usages.map((u) => u.prompt_tokens + u.completion_tokens));
   const kvBytes = 30 * 2 * 3 * 64 * positions * 4;
@@ -113,7 +134,8 @@ try {
       `loop: prompts ${turns.map((u) => u.prompt_tokens).join(', ')} tokens, cached ${turns.map((u) => u.cached_prompt_tokens).join(', ')}, ` +
       `ttft ${turns.map((u) => u.timings.ttft_ms.toFixed(0)).join(', ')} ms, shares ${shares.map((s) => s.toFixed(4)).join(', ')}; ` +
       `cold replay of the last prompt (${cold.prompt_tokens} tokens) ${cold.timings.ttft_ms.toFixed(0)} ms; ` +
-      `memory ${(before / MB).toFixed(1)} → ${(after / MB).toFixed(1)} MB; second agent's KV at ${positions} positions; ` +
+      `a non-idempotent tool's turn (two writes): median ${median(onceGaps).toFixed(3)} ms; ` +
+      `memory ${(before / MB).toFixed(1)} → ${(afterAdapter / MB).toFixed(1)} MB after loading the adapter → ${(after / MB).toFixed(1)} MB after its loop; second agent's KV at ${positions} positions; ` +
       `second loop cached ${second.usages.map((u) => u.cached_prompt_tokens).join(', ')}`,
   );
   await h.close();

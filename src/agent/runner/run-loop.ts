@@ -57,6 +57,8 @@ export class RunLoop {
   private readonly liveSpans = new Map<string, SpanRecord>();
   /** Questions of nested runs that paused during this execution. */
   private readonly childInterruptions: Interruption[] = [];
+  /** Thread items of a step of repeatable calls, written with its results. */
+  private deferred: ThreadItem[] = [];
 
   constructor(
     private run: RunRecord,
@@ -230,7 +232,10 @@ export class RunLoop {
     }
     if (toolChoice !== 'auto' && toolChoice !== 'none') this.run.toolChoiceReset = true;
     const fresh = await this.buildStep(agent, turn.toolCalls);
-    await this.commit({ append });
+    // A step whose calls are all safe to repeat needs no write before they run: a crash meanwhile
+    // only repeats the model turn and those calls. Its turn and results are written together.
+    if (this.allRepeatable(this.run.step!)) this.deferred.push(assistant);
+    else await this.commit({ append });
     for (const interruption of fresh) this.emit({ type: 'approval_requested', interruption });
     return false;
   }
@@ -398,11 +403,16 @@ export class RunLoop {
       bytes: call.result!.bytes,
     }));
     this.run.step = null;
+    const written = this.deferred.splice(0); // already in this.items
     const appended = [...results];
     if (step.next) appended.push(...this.takeOver(step.agent, step.next));
     this.items.push(...appended);
     await this.commit({
-      append: { thread: { id: this.run.threadId, title: '' }, runId: this.run.id, items: appended },
+      append: {
+        thread: { id: this.run.threadId, title: '' },
+        runId: this.run.id,
+        items: [...written, ...appended],
+      },
     });
     if (step.next && this.run.handoffs > this.run.limits.maxHandoffs) {
       throw agentError(
@@ -485,7 +495,7 @@ export class RunLoop {
     const span = fresh && fresh.end === undefined ? fresh : this.startToolSpan(call, callable.tool);
     if (call.state === 'queued') {
       call.state = 'running';
-      await this.commit({});
+      if (!this.deferred.length) await this.commit({});
     }
     this.emit({
       type: 'tool_call_started',
@@ -530,7 +540,7 @@ export class RunLoop {
       'hearth.tool.truncated': shaped.truncated,
     });
     this.emitCallFinished(agent, call, performance.now() - started);
-    if (!last()) await this.commit({});
+    if (!last() && !this.deferred.length) await this.commit({});
   }
 
   /** An agent called as a tool: a nested run on its own thread, whose answer is the result. */
@@ -639,7 +649,17 @@ export class RunLoop {
       });
     }
     this.emitCallFinished(agent, call, performance.now() - started);
-    if (!last()) await this.commit({});
+    if (!last() && !this.deferred.length) await this.commit({});
+  }
+
+  /** Every call is answered already, or an idempotent tool that needs no approval. */
+  private allRepeatable(step: Step): boolean {
+    return step.calls.every((call) => {
+      if (call.state === 'done') return true;
+      if (call.state === 'awaiting' || call.kind !== 'tool') return false;
+      const callable = this.toolbox.lookup(call.tool);
+      return callable?.kind === 'tool' && callable.tool.idempotent === true;
+    });
   }
 
   private startToolSpan(call: CallRecord, tool: AgentTool): SpanRecord {
@@ -730,7 +750,7 @@ export class RunLoop {
   private async fail(thrown: unknown): Promise<unknown> {
     const error = toHearthError(thrown);
     const aborted = error.code === 'ABORTED';
-    const appended: ThreadItem[] = [];
+    const appended: ThreadItem[] = this.deferred.splice(0);
     const step = this.run.step;
     if (step) {
       for (const call of step.calls) {

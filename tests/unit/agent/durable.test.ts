@@ -190,7 +190,46 @@ describe('durable runs', () => {
     expect(third.model.requests[0]!.messages.at(-1)!.content).toMatch(/interrupted .* not to run it again/);
   });
 
-  it('an idempotent tool interrupted by a crash runs again by itself', async () => {
+  it('an idempotent tool interrupted by a crash runs again by itself; a finished call beside it does not', async () => {
+    const db = `agents-durable-${process.pid}-${counter++}`;
+    let runs = 0;
+    let notes = 0;
+    const lookup = defineTool({
+      name: 'lookup',
+      description: 'Reads, safe to repeat.',
+      parameters: z.object({}),
+      idempotent: true,
+      execute: () => (++runs === 1 ? new Promise(() => undefined) : 'found it'),
+    });
+    const note = defineTool({
+      name: 'note',
+      description: 'Writes a note (not safe to repeat).',
+      parameters: z.object({}),
+      execute: () => `note ${++notes}`,
+    });
+    const script: Script = [{ calls: [{ name: 'note' }, { name: 'lookup' }] }];
+    const first = page(db, script, [lookup, note]);
+    const run = first.agents.run({ pipeline: pipeline(['lookup', 'note']), input: 'look' });
+    let started = 0;
+    for await (const event of run) {
+      if (event.type === 'tool_call_finished') expect(event.tool).toBe('note');
+      if (event.type === 'tool_call_started' && ++started === 2) break;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the note's result is written
+    const second = page(db, [{ text: 'Found.' }], [lookup, note]);
+    const resumed = second.agents.resume(run.runId);
+    const events = await drain(resumed);
+    expect(await resumed.result).toMatchObject({ status: 'completed', output: 'Found.' });
+    expect([runs, notes]).toEqual([2, 1]);
+    expect(events.filter((e) => e.type === 'tool_call_started')).toEqual([
+      expect.objectContaining({ tool: 'lookup', rerun: true }),
+    ]);
+    expect(second.model.requests[0]!.messages.filter((m) => m.role === 'tool').map((m) => m.content)).toEqual(
+      ['note 1', 'found it'],
+    );
+  });
+
+  it('a step of idempotent calls only is written with its results: a crash repeats the turn, leaving no trace of it', async () => {
     const db = `agents-durable-${process.pid}-${counter++}`;
     let runs = 0;
     const lookup = defineTool({
@@ -203,12 +242,21 @@ describe('durable runs', () => {
     const first = page(db, [{ calls: [{ name: 'lookup' }] }], [lookup]);
     const run = first.agents.run({ pipeline: pipeline(['lookup']), input: 'look' });
     for await (const event of run) if (event.type === 'tool_call_started') break;
-    const second = page(db, [{ text: 'Found.' }], [lookup]);
-    const resumed = second.agents.resume(run.runId);
-    const events = await drain(resumed);
-    expect(await resumed.result).toMatchObject({ status: 'completed', output: 'Found.' });
+    const second = page(db, [{ calls: [{ name: 'lookup' }] }, { text: 'Found.' }], [lookup]);
+    expect((await second.agents.runs.get(run.runId)).run.step).toBeNull();
+    expect(await second.agents.resume(run.runId).result).toMatchObject({
+      status: 'completed',
+      output: 'Found.',
+    });
     expect(runs).toBe(2);
-    expect(events.find((e) => e.type === 'tool_call_started')).toMatchObject({ rerun: true });
+    const thread = await second.agents.threads.get((await second.agents.runs.get(run.runId)).run.threadId);
+    expect(thread.items.map((r) => r.item.type)).toEqual([
+      'user',
+      'instructions',
+      'assistant',
+      'tool_result',
+      'assistant',
+    ]);
   });
 
   it('a run held by another page is refused with AGENT_RUN_LOCKED', async () => {
