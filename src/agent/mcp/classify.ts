@@ -38,6 +38,20 @@ function isNetworkError(error: unknown): boolean {
   );
 }
 
+/** A message that did not parse as JSON, or did not fit the SDK's (zod) schema of MCP messages. */
+export function isInvalidMessage(error: unknown): error is Error {
+  return error instanceof SyntaxError || (error instanceof Error && /^\$?ZodError$/.test(error.name));
+}
+
+/** One line per problem of a parse failure ("content: expected array, received string"). */
+export function describeInvalid(error: Error): string {
+  const issues = (error as { issues?: Array<{ path: PropertyKey[]; message: string }> }).issues;
+  const text = Array.isArray(issues)
+    ? issues.map((issue) => `${issue.path.map(String).join('.') || 'message'}: ${issue.message}`).join('; ')
+    : error.message;
+  return text.length > 500 ? `${text.slice(0, 500)}…` : text;
+}
+
 /** True when retrying later may help (the reconnect loop keeps going); false when a person must act. */
 export function isTransient(error: HearthError): boolean {
   if (error.code === 'MCP_REQUEST_FAILED')
@@ -138,7 +152,7 @@ export function classifyFailure(sdk: McpSdk, error: unknown, context: FailureCon
       cause: error,
     });
   }
-  if (error instanceof SyntaxError || (error instanceof Error && error.name === 'ZodError')) {
+  if (error instanceof SyntaxError || (error instanceof Error && /^\$?ZodError$/.test(error.name))) {
     return mcpError(
       'MCP_INVALID_RESPONSE',
       `The ${where} sent a message that is not valid JSON-RPC (${doing}): ${message.slice(0, 500)}`,

@@ -9,7 +9,13 @@ import type {
 import { abortError, type HearthError } from '../../core/errors.ts';
 import type { AgentTool } from '../tool.ts';
 import { Backoff, type BackoffOptions } from './backoff.ts';
-import { classifyFailure, isTransient, type SessionEnd } from './classify.ts';
+import {
+  classifyFailure,
+  describeInvalid,
+  isInvalidMessage,
+  isTransient,
+  type SessionEnd,
+} from './classify.ts';
 import { describe, explainNetworkFailure } from './cors.ts';
 import { mcpError } from './errors.ts';
 import type { McpSdk } from './load-sdk.ts';
@@ -312,8 +318,8 @@ export class McpConnection implements McpToolHost {
 
   private onTransportError(session: Session, error: unknown): void {
     const text = describe(error);
-    if (error instanceof SyntaxError || (error instanceof Error && error.name === 'ZodError')) {
-      session.invalidMessage = text.slice(0, 500);
+    if (isInvalidMessage(error)) {
+      session.invalidMessage = describeInvalid(error);
       this.emit({
         type: 'warning',
         error: mcpError(

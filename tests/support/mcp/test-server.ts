@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import { InMemoryEventStore } from '@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js';
 import {
   CallToolRequestSchema,
   ListPromptsRequestSchema,
@@ -127,6 +128,8 @@ export interface TestServerOptions {
   forbiddenToken?: string;
   /** Answer with JSON instead of an SSE stream per request. */
   jsonResponse?: boolean;
+  /** Keep events so a dropped stream can be resumed with Last-Event-ID (the SDK's example event store). */
+  resumable?: boolean;
 }
 
 export interface TestServer {
@@ -273,6 +276,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         enableJsonResponse: options.jsonResponse === true,
+        ...(options.resumable ? { eventStore: new InMemoryEventStore() } : {}),
         onsessioninitialized: (id) => void sessions.set(id, { transport, server }),
       });
       await server.connect(transport);
