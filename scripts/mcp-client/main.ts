@@ -6,7 +6,7 @@
  */
 import { parseArgs } from 'node:util';
 import { isHearthError } from '../../src/core/errors.ts';
-import { connectMcpServer } from '../../src/agent/mcp/index.ts';
+import { connectMcpServer } from '../../src/agent/mcp/connect.ts';
 import { McpOAuthProvider } from '../../src/agent/mcp/oauth/provider.ts';
 import { memoryOAuthStore } from '../../src/agent/mcp/oauth/record.ts';
 import type { McpServerConfig } from '../../src/agent/mcp/types.ts';

@@ -49,13 +49,13 @@ async function readJson(req: http.IncomingMessage): Promise<unknown> {
   return text ? JSON.parse(text) : undefined;
 }
 
-function listen(server: http.Server): Promise<number> {
+export function listen(server: http.Server): Promise<number> {
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)),
   );
 }
 
-function close(server: http.Server): Promise<void> {
+export function close(server: http.Server): Promise<void> {
   server.closeAllConnections();
   return new Promise((resolve) => server.close(() => resolve()));
 }
@@ -147,7 +147,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+export type TestServerHandler = ((req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) &
+  Omit<TestServer, 'url' | 'port' | 'close'> & { closeSessions(): Promise<void> };
+
+/** The test server's request handler, to mount behind other middleware (an OAuth-protected server, say). */
+export function createTestServerHandler(options: TestServerOptions = {}): TestServerHandler {
   const cors = options.cors ?? 'full';
   const tools = [...BASE_TOOLS];
   const sessions = new Map<string, { transport: StreamableHTTPServerTransport; server: Server }>();
@@ -220,7 +224,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     return server;
   };
 
-  const httpServer = http.createServer(async (req, res) => {
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     try {
       if (applyCors(cors, req, res)) return;
       const session = req.headers['mcp-session-id'] as string | undefined;
@@ -284,24 +288,40 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     } catch (error) {
       if (!res.headersSent) res.writeHead(500).end(String(error));
     }
-  });
-  const port = await listen(httpServer);
-  return {
-    url: `http://127.0.0.1:${port}/mcp`,
-    port,
+  };
+  return Object.assign(handle, {
     cancellations,
     requests,
     expireSessions() {
       for (const { server } of sessions.values()) void server.close();
       sessions.clear();
     },
-    async addTool(tool) {
+    async addTool(tool: Tool) {
       tools.push(tool);
       await Promise.all([...sessions.values()].map(({ server }) => server.sendToolListChanged()));
     },
     callCount: () => calls,
-    close: async () => {
+    async closeSessions() {
       for (const { server } of sessions.values()) await server.close().catch(() => undefined);
+      sessions.clear();
+    },
+  });
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const handler = createTestServerHandler(options);
+  const httpServer = http.createServer((req, res) => void handler(req, res));
+  const port = await listen(httpServer);
+  return {
+    url: `http://127.0.0.1:${port}/mcp`,
+    port,
+    cancellations: handler.cancellations,
+    requests: handler.requests,
+    expireSessions: () => handler.expireSessions(),
+    addTool: (tool: Tool) => handler.addTool(tool),
+    callCount: () => handler.callCount(),
+    close: async () => {
+      await handler.closeSessions();
       await close(httpServer);
     },
   };

@@ -26,6 +26,9 @@ export interface McpOAuthProviderOptions {
   authorize(url: URL, state: string): Promise<string | undefined>;
 }
 
+/** How long after a refresh its tokens are taken to be the current ones (a refresh is one round trip). */
+const RECENT_TOKENS_MS = 10_000;
+
 function randomState(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -39,6 +42,7 @@ function randomState(): string {
 export class McpOAuthProvider implements OAuthClientProvider {
   private record: McpOAuthRecord | undefined;
   private code: string | undefined;
+  private tokensSavedAt = 0;
   /** The last authorization URL the SDK asked the user to visit. */
   authorizationUrl: URL | undefined;
   readonly clientMetadataUrl: string | undefined;
@@ -94,6 +98,7 @@ export class McpOAuthProvider implements OAuthClientProvider {
   }
 
   async saveTokens(tokens: OAuthTokens): Promise<void> {
+    this.tokensSavedAt = Date.now();
     await this.update((record) => {
       record.tokens = tokens;
       delete record.codeVerifier;
@@ -124,6 +129,11 @@ export class McpOAuthProvider implements OAuthClientProvider {
   }
 
   async invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): Promise<void> {
+    // Two requests refused at once (an expired token) both refresh; where the server rotates refresh
+    // tokens, the slower one is refused (invalid_grant) and the SDK would drop the tokens the faster one
+    // just got, and send the user to sign in again. Tokens saved this recently are kept: the SDK then
+    // refreshes with them instead.
+    if (scope === 'tokens' && Date.now() - this.tokensSavedAt < RECENT_TOKENS_MS) return;
     await this.update((record) => {
       if (scope === 'all' || scope === 'client') delete record.clientInformation;
       if (scope === 'all' || scope === 'tokens') delete record.tokens;
