@@ -444,7 +444,7 @@ export class McpConnection implements McpToolHost {
     args: Record<string, unknown>,
     options: Parameters<McpToolHost['callTool']>[2],
   ): Promise<CallToolResult> {
-    return this.request(
+    const result = await this.request(
       `calling ${name}`,
       { signal: options.signal, timeoutMs: options.timeoutMs, retry: options.readOnly },
       (session, signal, timeout) =>
@@ -462,6 +462,34 @@ export class McpConnection implements McpToolHost {
             : {}),
         }),
     );
+    return this.checkOutput(name, result);
+  }
+
+  /** A tool with an output schema must give structured content that fits it (what the SDK's listTools path checks). */
+  private checkOutput(name: string, result: CallToolResult): CallToolResult {
+    const output = this.lists.tools.find((entry) => entry.tool.name === name)?.output;
+    if (!output || result.isError) return result;
+    const where = `The MCP server "${this.id}"`;
+    if (result.structuredContent === undefined) {
+      throw mcpError(
+        'MCP_INVALID_RESPONSE',
+        `${where} gave ${name}'s result without the structured content its output schema promises.`,
+        {
+          details: result,
+        },
+      );
+    }
+    const checked = output.parse(result.structuredContent);
+    if (!checked.success) {
+      throw mcpError(
+        'MCP_INVALID_RESPONSE',
+        `${where} gave ${name}'s result in another shape than its output schema: ${checked.error}`,
+        {
+          details: result,
+        },
+      );
+    }
+    return result;
   }
 
   /** Calls a server tool by the name the server gave it (tools() gives the same, as agent tools). */

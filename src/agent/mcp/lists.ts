@@ -1,5 +1,5 @@
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import type { AgentTool } from '../tool.ts';
+import type { AgentTool, ToolParameters } from '../tool.ts';
 import type { McpSdk } from './load-sdk.ts';
 import type { ListKind, Session } from './session.ts';
 import { checkToolSchema } from './tool-schema.ts';
@@ -9,6 +9,8 @@ import type { McpPromptInfo, McpResourceInfo, McpResourceTemplateInfo, McpToolPr
 export interface ToolEntry {
   tool: Tool;
   agentTool: AgentTool<Record<string, unknown>>;
+  /** Checks `structuredContent` against the tool's output schema, when it has one. */
+  output?: ToolParameters<Record<string, unknown>>;
 }
 
 export interface ServerLists {
@@ -94,7 +96,17 @@ function checkTools(
       problem(checked.reason);
       continue;
     }
-    tools.push({ tool, agentTool: toAgentTool(tool, checked.parameters, host) });
+    const output =
+      tool.outputSchema === undefined ? undefined : checkToolSchema(sdk, tool.outputSchema, 'result');
+    if (output && !output.ok) {
+      problem(output.reason.replace('input schema', 'output schema'));
+      continue;
+    }
+    tools.push({
+      tool,
+      agentTool: toAgentTool(tool, checked.parameters, host),
+      ...(output ? { output: output.parameters } : {}),
+    });
   }
   return { tools, problems };
 }

@@ -117,7 +117,12 @@ export type CheckedSchema =
  * parameters the agent loop validates the model's arguments with (the SDK's CSP-safe
  * @cfworker/json-schema validator: no code generation, so it runs under a strict CSP).
  */
-export function checkToolSchema(sdk: McpSdk, inputSchema: unknown): CheckedSchema {
+export function checkToolSchema(
+  sdk: McpSdk,
+  inputSchema: unknown,
+  /** What the schema describes, for the messages: the model's arguments, or the tool's result. */
+  subject: 'arguments' | 'result' = 'arguments',
+): CheckedSchema {
   if (!isObject(inputSchema)) return { ok: false, reason: 'its input schema is not a JSON object' };
   if (inputSchema.type !== 'object') {
     return {
@@ -160,12 +165,15 @@ export function checkToolSchema(sdk: McpSdk, inputSchema: unknown): CheckedSchem
       jsonSchema: shown,
       parse(input: unknown) {
         const args = input === undefined || input === null ? {} : input;
-        if (!isObject(args)) return { success: false, error: 'The arguments must be a JSON object.' };
+        if (!isObject(args)) return { success: false, error: `The ${subject} must be a JSON object.` };
         let result: ReturnType<typeof validator.validate>;
         try {
           result = validator.validate(args);
         } catch (error) {
-          return { success: false, error: `The arguments could not be checked: ${(error as Error).message}` };
+          return {
+            success: false,
+            error: `The ${subject} could not be checked: ${(error as Error).message}`,
+          };
         }
         if (result.valid) return { success: true, data: args };
         // The leaves say what is wrong; the "a subschema had errors" lines above them say nothing.
@@ -178,7 +186,7 @@ export function checkToolSchema(sdk: McpSdk, inputSchema: unknown): CheckedSchem
             (e) =>
               `${e.instanceLocation === '#' ? 'arguments' : e.instanceLocation.replace(/^#\//, '')}: ${e.error}`,
           );
-        return { success: false, error: `The arguments do not fit the tool's schema: ${lines.join('; ')}` };
+        return { success: false, error: `The ${subject} do not fit the tool's schema: ${lines.join('; ')}` };
       },
     },
   };

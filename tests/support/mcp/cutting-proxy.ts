@@ -18,6 +18,8 @@ export async function startCuttingProxy(
   target: string,
   cutRequest: string,
   cutAfter: string,
+  /** Response headers to leave out (the page proxy drops COOP/COEP to serve a page without isolation). */
+  options: { dropResponseHeaders?: string[] } = {},
 ): Promise<CuttingProxy> {
   const upstream = new URL(target);
   const seen: CuttingProxy['seen'] = [];
@@ -44,7 +46,9 @@ export async function startCuttingProxy(
         headers: { ...req.headers, host: upstream.host },
       },
       (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        const headers = { ...answer.headers };
+        for (const name of options.dropResponseHeaders ?? []) delete headers[name];
+        res.writeHead(answer.statusCode ?? 502, headers);
         answer.on('data', (chunk: Buffer) => {
           if (res.destroyed) return;
           res.write(chunk);

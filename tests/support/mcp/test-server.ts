@@ -113,6 +113,13 @@ const BASE_TOOLS: Tool[] = [
     annotations: { readOnlyHint: true },
   },
   {
+    name: 'weather',
+    description: 'Gives the temperature; `wrong` makes it break its own output schema.',
+    inputSchema: { type: 'object', properties: { wrong: { type: 'boolean' } } },
+    outputSchema: { type: 'object', properties: { celsius: { type: 'number' } }, required: ['celsius'] },
+    annotations: { readOnlyHint: true },
+  },
+  {
     name: 'count-calls',
     description: 'Returns how many times it was called in this process.',
     inputSchema: { type: 'object' },
@@ -194,6 +201,10 @@ export function createTestServerHandler(options: TestServerOptions = {}): TestSe
           return text(`added ${String(args.text)}`);
         case 'unannotated':
           return text('done');
+        case 'weather':
+          return args.wrong
+            ? { content: [{ type: 'text', text: 'warm' }], structuredContent: { celsius: 'warm' } }
+            : { content: [{ type: 'text', text: '21 °C' }], structuredContent: { celsius: 21 } };
         case 'count-calls':
           return text(String(calls));
         case 'slow': {

@@ -48,9 +48,18 @@ describe('an MCP server’s tools as agent tools', () => {
     const state = connection.state;
     expect(state.status === 'connected' && state.sessionId).toMatch(/^[0-9a-f-]{36}$/);
     expect(connection.tools().map((t) => t.name)).toEqual(
-      ['echo', 'delete-note', 'add-note', 'unannotated', 'slow', 'fail', 'hang', 'big', 'count-calls'].map(
-        (name) => `notes__${name}`,
-      ),
+      [
+        'echo',
+        'delete-note',
+        'add-note',
+        'unannotated',
+        'slow',
+        'fail',
+        'hang',
+        'big',
+        'weather',
+        'count-calls',
+      ].map((name) => `notes__${name}`),
     );
     expect(tool('echo')).toMatchObject({
       needsApproval: false,
@@ -135,6 +144,13 @@ describe('an MCP server’s tools as agent tools', () => {
     expect((error as Error).message).toMatch(/unknown tool no-such-tool/);
   });
 
+  it('checks structured content against the tool’s output schema', async () => {
+    expect(await connection.call('weather')).toMatchObject({ structuredContent: { celsius: 21 } });
+    const error = await rejection(connection.call('weather', { wrong: true }));
+    expect(isHearthError(error, 'MCP_INVALID_RESPONSE')).toBe(true);
+    expect((error as Error).message).toMatch(/celsius.*number/);
+  });
+
   it('lists prompts and resources and uses them', async () => {
     expect(connection.prompts()).toEqual([
       { name: 'greet', description: 'Greets someone.', arguments: [{ name: 'who', required: true }] },
@@ -154,7 +170,7 @@ describe('an MCP server’s tools as agent tools', () => {
       annotations: { readOnlyHint: true },
     });
     await expect.poll(() => connection.tools().map((t) => t.name)).toContain('notes__search');
-    expect(events).toContainEqual({ type: 'tools-changed', tools: 10, problems: [] });
+    expect(events).toContainEqual({ type: 'tools-changed', tools: 11, problems: [] });
   });
 
   it('opens a new session when the server forgets one: a read-only call is retried, others fail clearly', async () => {
