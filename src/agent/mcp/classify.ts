@@ -1,5 +1,5 @@
 import { HearthError } from '../../core/errors.ts';
-import { describe } from './cors.ts';
+import { errorText } from './cors.ts';
 import { mcpError } from './errors.ts';
 import type { McpSdk } from './load-sdk.ts';
 
@@ -34,7 +34,7 @@ function httpStatus(sdk: McpSdk, error: unknown): number | undefined {
 function isNetworkError(error: unknown): boolean {
   return (
     error instanceof TypeError &&
-    /fetch|network|terminated|socket|ECONN|other side closed/i.test(describe(error))
+    /fetch|network|terminated|socket|ECONN|other side closed/i.test(errorText(error))
   );
 }
 
@@ -76,7 +76,7 @@ export function classifyFailure(sdk: McpSdk, error: unknown, context: FailureCon
     );
   }
   if (context.ended === 'server-gone') {
-    return mcpError('MCP_SERVER_GONE', `The ${where} went away while ${doing}: ${describe(error)}.`, {
+    return mcpError('MCP_SERVER_GONE', `The ${where} went away while ${doing}: ${errorText(error)}.`, {
       cause: error,
     });
   }
@@ -108,7 +108,7 @@ export function classifyFailure(sdk: McpSdk, error: unknown, context: FailureCon
       cause: error,
     });
   }
-  const message = describe(error);
+  const message = errorText(error);
   if (PROTOCOL.test(message) && (status === undefined || status === 400)) {
     return mcpError(
       'MCP_PROTOCOL_MISMATCH',

@@ -16,7 +16,7 @@ import {
   isTransient,
   type SessionEnd,
 } from './classify.ts';
-import { describe, explainNetworkFailure } from './cors.ts';
+import { errorText, explainNetworkFailure } from './cors.ts';
 import { mcpError } from './errors.ts';
 import type { McpSdk } from './load-sdk.ts';
 import { emptyLists, listServer, type ServerLists } from './lists.ts';
@@ -307,8 +307,11 @@ export class McpConnection implements McpToolHost {
     this.session = undefined;
     const error =
       why === 'session-lost'
-        ? mcpError('MCP_SESSION_LOST', `The MCP server "${this.id}" forgot the session (${describe(cause)}).`)
-        : mcpError('MCP_SERVER_GONE', `The MCP server "${this.id}" went away: ${describe(cause)}.`);
+        ? mcpError(
+            'MCP_SESSION_LOST',
+            `The MCP server "${this.id}" forgot the session (${errorText(cause)}).`,
+          )
+        : mcpError('MCP_SERVER_GONE', `The MCP server "${this.id}" went away: ${errorText(cause)}.`);
     this.emit({ type: 'warning', error });
     this.setState({ status: 'reconnecting', attempt: 0, retryInMs: 0, error });
     // Closing rejects the session's pending requests (they are answered on streams that are gone).
@@ -317,7 +320,7 @@ export class McpConnection implements McpToolHost {
   }
 
   private onTransportError(session: Session, error: unknown): void {
-    const text = describe(error);
+    const text = errorText(error);
     if (isInvalidMessage(error)) {
       session.invalidMessage = describeInvalid(error);
       this.emit({
@@ -389,15 +392,20 @@ export class McpConnection implements McpToolHost {
     onAttempt?: (session: Session, retry: boolean) => void,
   ): Promise<T> {
     const started = performance.now();
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, deadline]) : deadline;
     for (let round = 0; ; round++) {
       let session: Session;
+      // Waiting for a session is bounded by the call's own timeout (only built when there is a wait).
+      const live = this.session && !this.session.ended ? this.session : undefined;
+      const deadline = live
+        ? undefined
+        : AbortSignal.timeout(Math.max(1, options.timeoutMs - (performance.now() - started)));
       try {
-        session = await this.ready(signal);
+        session =
+          live ??
+          (await this.ready(options.signal ? AbortSignal.any([options.signal, deadline!]) : deadline));
       } catch (error) {
         if (options.signal?.aborted) throw abortError(options.signal.reason);
-        if (deadline.aborted) {
+        if (deadline?.aborted) {
           throw mcpError(
             'MCP_TIMEOUT',
             `The MCP server "${this.id}" could not be reached within ${options.timeoutMs} ms (${doing}).`,
@@ -574,5 +582,3 @@ export class McpConnection implements McpToolHost {
     this.setState({ status: 'closed' });
   }
 }
-
-export { describe };

@@ -43,7 +43,7 @@ export async function explainNetworkFailure(
   if (!origin) {
     return mcpError(
       'MCP_SERVER_UNREACHABLE',
-      `The MCP server at ${url.href} cannot be reached: ${describe(cause)}.`,
+      `The MCP server at ${url.href} cannot be reached: ${errorText(cause)}.`,
       {
         cause,
       },
@@ -74,7 +74,7 @@ export async function explainNetworkFailure(
   );
 }
 
-export function describe(error: unknown): string {
+export function errorText(error: unknown): string {
   if (error instanceof Error) {
     const cause = (error as { cause?: unknown }).cause;
     const inner = cause instanceof Error ? cause.message : undefined;

@@ -36,7 +36,7 @@ export function approvalFor(tool: Tool, config: McpServerConfig): boolean {
 }
 
 /** The text a failed tool call gave, for the error the loop hands back to the model. */
-function errorText(result: CallToolResult): string {
+function resultText(result: CallToolResult): string {
   const text = result.content
     .flatMap((part) => (part.type === 'text' ? [part.text] : []))
     .join('\n')
@@ -87,7 +87,7 @@ export function toAgentTool(
             }),
         });
         if (result.isError) {
-          throw mcpError('MCP_TOOL_ERROR', `${tool.name} on "${config.id}" failed: ${errorText(result)}`, {
+          throw mcpError('MCP_TOOL_ERROR', `${tool.name} on "${config.id}" failed: ${resultText(result)}`, {
             details: result,
           });
         }

@@ -1,4 +1,4 @@
-import { describe } from '../cors.ts';
+import { errorText } from '../cors.ts';
 import { mcpError } from '../errors.ts';
 import { loadMcpSdk } from '../load-sdk.ts';
 import type { McpServerStore, PendingSignIn } from '../store.ts';
@@ -93,7 +93,7 @@ export async function completeMcpSignIn(
     });
     if (result !== 'AUTHORIZED') throw new Error(`the server answered ${result}`);
   } catch (cause) {
-    throw signInFailed(describe(cause), cause);
+    throw signInFailed(errorText(cause), cause);
   }
   return pending;
 }
