@@ -162,6 +162,23 @@ test('the reference server killed mid-run and restarted: the call says so, the c
   expect(text(echo)).toBe('Echo: back');
 });
 
+test('a dropped event stream is resumed from the page with Last-Event-ID', async ({ page }) => {
+  // The reference server's event store cannot resume (see the README); this SDK server uses the SDK's own.
+  const resumable = await startTestServer({ resumable: true });
+  const proxy = await startCuttingProxy(resumable.url, '"slow"', 'notifications/progress');
+  try {
+    await openHarness(page, 'mcp');
+    await page.evaluate((url) => harness.connect({ id: 'notes', url }), proxy.url);
+    const outcome = await page.evaluate(() => harness.call('notes', 'notes__slow', { steps: 4, stepMs: 150 }));
+    expect(text(outcome)).toBe('counted 4');
+    expect(outcome.progress.map((p) => p.loaded)).toEqual([1, 2, 3, 4]);
+    expect(proxy.seen.some((r) => r.method === 'GET' && r.lastEventId)).toBe(true);
+  } finally {
+    await proxy.close();
+    await resumable.close();
+  }
+});
+
 test('a server that refuses this origin is named (CORS), with the headers it must send', async ({ page }) => {
   const preflightOnly = await startTestServer({ cors: 'simple-only' });
   const noCors = await startTestServer({ cors: 'none' });
