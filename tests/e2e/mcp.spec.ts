@@ -169,7 +169,9 @@ test('a dropped event stream is resumed from the page with Last-Event-ID', async
   try {
     await openHarness(page, 'mcp');
     await page.evaluate((url) => harness.connect({ id: 'notes', url }), proxy.url);
-    const outcome = await page.evaluate(() => harness.call('notes', 'notes__slow', { steps: 4, stepMs: 150 }));
+    const outcome = await page.evaluate(() =>
+      harness.call('notes', 'notes__slow', { steps: 4, stepMs: 150 }),
+    );
     expect(text(outcome)).toBe('counted 4');
     expect(outcome.progress.map((p) => p.loaded)).toEqual([1, 2, 3, 4]);
     expect(proxy.seen.some((r) => r.method === 'GET' && r.lastEventId)).toBe(true);

@@ -398,7 +398,7 @@ export class McpConnection implements McpToolHost {
       const live = this.session && !this.session.ended ? this.session : undefined;
       const deadline = live
         ? undefined
-        : AbortSignal.timeout(Math.max(1, options.timeoutMs - (performance.now() - started)));
+        : AbortSignal.timeout(Math.max(1, Math.round(options.timeoutMs - (performance.now() - started))));
       try {
         session =
           live ??

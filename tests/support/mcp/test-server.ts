@@ -12,7 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { InMemoryEventStore } from '@modelcontextprotocol/sdk/examples/shared/inMemoryEventStore.js';
+import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import {
   CallToolRequestSchema,
   ListPromptsRequestSchema,
@@ -23,6 +24,34 @@ import {
   type CallToolResult,
   type Tool,
 } from '@modelcontextprotocol/sdk/types.js';
+
+/**
+ * Keeps every event of a session so a dropped stream can be resumed (Last-Event-ID), and replays a
+ * stream's events in the order they were sent. (The SDK's example store orders events of one
+ * millisecond by a random suffix, so a replay may put a result before the progress sent just ahead of it.)
+ */
+class OrderedEventStore implements EventStore {
+  private readonly events: Array<{ id: string; streamId: string; message: JSONRPCMessage }> = [];
+
+  async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
+    const id = `${streamId}_${String(this.events.length).padStart(8, '0')}`;
+    this.events.push({ id, streamId, message });
+    return id;
+  }
+
+  async replayEventsAfter(
+    lastEventId: string,
+    { send }: { send: (id: string, message: JSONRPCMessage) => Promise<void> },
+  ) {
+    const index = this.events.findIndex((event) => event.id === lastEventId);
+    if (index < 0) return '';
+    const { streamId } = this.events[index]!;
+    for (const event of this.events.slice(index + 1)) {
+      if (event.streamId === streamId) await send(event.id, event.message);
+    }
+    return streamId;
+  }
+}
 
 export type CorsMode = 'full' | 'none' | 'simple-only';
 
@@ -135,7 +164,7 @@ export interface TestServerOptions {
   forbiddenToken?: string;
   /** Answer with JSON instead of an SSE stream per request. */
   jsonResponse?: boolean;
-  /** Keep events so a dropped stream can be resumed with Last-Event-ID (the SDK's example event store). */
+  /** Keep events so a dropped stream can be resumed with Last-Event-ID. */
   resumable?: boolean;
 }
 
@@ -291,7 +320,7 @@ export function createTestServerHandler(options: TestServerOptions = {}): TestSe
       const transport: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
         sessionIdGenerator: () => randomUUID(),
         enableJsonResponse: options.jsonResponse === true,
-        ...(options.resumable ? { eventStore: new InMemoryEventStore() } : {}),
+        ...(options.resumable ? { eventStore: new OrderedEventStore() } : {}),
         onsessioninitialized: (id) => void sessions.set(id, { transport, server }),
       });
       await server.connect(transport);

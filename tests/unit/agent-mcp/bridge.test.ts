@@ -199,7 +199,7 @@ describe('an MCP server’s tools as agent tools', () => {
 describe('a dropped event stream', () => {
   // The reference server's own event store (server-everything 2026.8.31) replays every stream's events and
   // returns an event id where the SDK expects a stream id, so a resumed stream never gets its answer there;
-  // this server uses the SDK's example event store.
+  // this server keeps its events in order (tests/support/mcp/test-server.ts).
   it('is resumed with Last-Event-ID, and the call gets its answer and every progress step', async () => {
     const resumable = await startTestServer({ resumable: true });
     const proxy = await startCuttingProxy(resumable.url, '"slow"', 'notifications/progress');
