@@ -344,8 +344,8 @@ export class McpConnection implements McpToolHost {
     // there (a refused ping is a network failure, which ends the session).
     if (/SSE stream disconnected/i.test(text) && session === this.session && !session.pinging) {
       session.pinging = true;
-      session.client
-        .ping({ timeout: 5_000 })
+      session.answered
+        .track((onresumptiontoken) => session.client.ping({ timeout: 5_000, onresumptiontoken }))
         .catch(() => undefined)
         .finally(() => (session.pinging = false));
     }
@@ -456,11 +456,15 @@ export class McpConnection implements McpToolHost {
       `calling ${name}`,
       { signal: options.signal, timeoutMs: options.timeoutMs, retry: options.readOnly },
       (session, signal, timeout) =>
-        session.client.callTool({ name, arguments: args }, undefined, {
-          signal,
-          timeout,
-          onprogress: options.onProgress,
-        }) as Promise<CallToolResult>,
+        session.answered.track(
+          (onresumptiontoken) =>
+            session.client.callTool({ name, arguments: args }, undefined, {
+              signal,
+              timeout,
+              onprogress: options.onProgress,
+              onresumptiontoken,
+            }) as Promise<CallToolResult>,
+        ),
       (session, retry) =>
         options.onAttempt?.({
           transport: session.kind,
@@ -524,7 +528,10 @@ export class McpConnection implements McpToolHost {
     return this.request(
       `getting prompt ${name}`,
       { ...options, timeoutMs, retry: true },
-      (session, signal, timeout) => session.client.getPrompt({ name, arguments: args }, { signal, timeout }),
+      (session, signal, timeout) =>
+        session.answered.track((onresumptiontoken) =>
+          session.client.getPrompt({ name, arguments: args }, { signal, timeout, onresumptiontoken }),
+        ),
     );
   }
 
@@ -536,7 +543,10 @@ export class McpConnection implements McpToolHost {
     return this.request(
       `reading ${uri}`,
       { ...options, timeoutMs, retry: true },
-      (session, signal, timeout) => session.client.readResource({ uri }, { signal, timeout }),
+      (session, signal, timeout) =>
+        session.answered.track((onresumptiontoken) =>
+          session.client.readResource({ uri }, { signal, timeout, onresumptiontoken }),
+        ),
     );
   }
 

@@ -36,10 +36,12 @@ async function allPages(
   const items: unknown[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < MAX_PAGES; page++) {
-    const result = await session.client.request(
-      { method, ...(cursor ? { params: { cursor } } : {}) } as never,
-      sdk.lenientPageSchema(key) as never,
-      { timeout: timeoutMs },
+    const result = await session.answered.track((onresumptiontoken) =>
+      session.client.request(
+        { method, ...(cursor ? { params: { cursor } } : {}) } as never,
+        sdk.lenientPageSchema(key) as never,
+        { timeout: timeoutMs, onresumptiontoken },
+      ),
     );
     const body = result as unknown as Record<string, unknown>;
     items.push(...(body[key] as unknown[]));

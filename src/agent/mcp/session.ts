@@ -1,4 +1,5 @@
 import type { ElicitRequest, ElicitResult } from '@modelcontextprotocol/sdk/types.js';
+import { AnsweredStreams } from './answered-streams.ts';
 import type { SessionEnd } from './classify.ts';
 import type { McpSdk } from './load-sdk.ts';
 import type { McpOAuthProvider } from './oauth/provider.ts';
@@ -19,6 +20,8 @@ export interface Session {
   /** The last message the server sent that was not valid JSON-RPC (quoted when a call then times out). */
   invalidMessage?: string;
   pinging?: boolean;
+  /** Requests go through `answered.track`, so a stream that has its answer is not reopened. */
+  answered: AnsweredStreams;
 }
 
 export type ListKind = 'tools' | 'prompts' | 'resources';
@@ -56,7 +59,7 @@ export interface SessionSetup {
 /** A fresh client and transport of `kind` whose requests the session's connection observes. */
 function createSession(setup: SessionSetup, n: number, kind: McpTransportKind): Session {
   const { sdk, config, events } = setup;
-  const session = { n, kind } as Session;
+  const session = { n, kind, answered: new AnsweredStreams() } as Session;
   const fetch = observedFetch(setup.fetch, {
     networkFailure: (error) => events.networkFailure(session, error),
     sessionExpired: (status) => events.sessionExpired(session, status),
@@ -77,6 +80,7 @@ function createSession(setup: SessionSetup, n: number, kind: McpTransportKind): 
             maxRetries,
           },
         });
+  if (kind === 'streamable-http') session.answered.install(session.transport);
   const client = new sdk.Client(setup.clientInfo, {
     capabilities: setup.onElicit ? { elicitation: { form: { applyDefaults: true } } } : {},
     jsonSchemaValidator: new sdk.CfWorkerJsonSchemaValidator(),
@@ -111,10 +115,13 @@ function olderServer(sdk: McpSdk, error: unknown): boolean {
 }
 
 async function initialize(setup: SessionSetup, session: Session): Promise<Session> {
-  await session.client.connect(session.transport, {
-    timeout: setup.connectTimeoutMs,
-    ...(setup.signal ? { signal: setup.signal } : {}),
-  });
+  await session.answered.track((onresumptiontoken) =>
+    session.client.connect(session.transport, {
+      timeout: setup.connectTimeoutMs,
+      onresumptiontoken,
+      ...(setup.signal ? { signal: setup.signal } : {}),
+    }),
+  );
   return session;
 }
 

@@ -114,6 +114,27 @@ async function call(serverId: string, name: string, args: unknown) {
   return finish(startCall(serverId, name, args));
 }
 
+async function getPrompt(serverId: string, name: string, args: Record<string, string>): Promise<CallOutcome> {
+  try {
+    return { result: await connections.get(serverId)!.getPrompt(name, args, { timeoutMs: 5_000 }) };
+  } catch (error) {
+    return { error: errorOf(error) };
+  }
+}
+
+/** A call by the server's own tool name, listed or not (no argument check: the server answers). */
+async function callByServerName(
+  serverId: string,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<CallOutcome> {
+  try {
+    return { result: await connections.get(serverId)!.call(name, args, { timeoutMs: 5_000 }) };
+  } catch (error) {
+    return { error: errorOf(error) };
+  }
+}
+
 // ---- servers kept in IndexedDB, OAuth through this page ----------------------------------------
 
 async function addStored(input: McpServerInput) {
@@ -227,6 +248,8 @@ Object.assign(globalThis, {
     progressOf: (key: string) => calls.get(key)?.progress ?? [],
     finish,
     call,
+    callByServerName,
+    getPrompt,
     close: async (id: string) => connections.get(id)?.close(),
     closeAll: async () => {
       for (const connection of connections.values()) await connection.close();

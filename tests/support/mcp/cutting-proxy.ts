@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 export interface CuttingProxy {
   url: string;
   /** Requests that came through: method, JSON-RPC method of a POST, and any Last-Event-ID. */
-  seen: Array<{ method: string; rpc?: string; lastEventId?: string }>;
+  seen: Array<{ method: string; rpc?: string; lastEventId?: string; at: number }>;
   close(): Promise<void>;
 }
 
@@ -31,6 +31,7 @@ export async function startCuttingProxy(
     const rpc = /"method"\s*:\s*"([^"]+)"/.exec(body.toString())?.[1];
     const lastEventId = req.headers['last-event-id'];
     seen.push({
+      at: Date.now(),
       method: req.method ?? '',
       ...(rpc ? { rpc } : {}),
       ...(lastEventId ? { lastEventId: String(lastEventId) } : {}),
@@ -49,6 +50,8 @@ export async function startCuttingProxy(
         const headers = { ...answer.headers };
         for (const name of options.dropResponseHeaders ?? []) delete headers[name];
         res.writeHead(answer.statusCode ?? 502, headers);
+        // An event stream may send nothing for a while: its headers go now (Node holds them until the first write).
+        res.flushHeaders();
         answer.on('data', (chunk: Buffer) => {
           if (res.destroyed) return;
           res.write(chunk);

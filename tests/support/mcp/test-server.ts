@@ -16,6 +16,8 @@ import type { EventStore } from '@modelcontextprotocol/sdk/server/streamableHttp
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import {
   CallToolRequestSchema,
+  ErrorCode,
+  McpError,
   ListPromptsRequestSchema,
   GetPromptRequestSchema,
   ListResourcesRequestSchema,
@@ -36,6 +38,8 @@ class OrderedEventStore implements EventStore {
   async storeEvent(streamId: string, message: JSONRPCMessage): Promise<string> {
     const id = `${streamId}_${String(this.events.length).padStart(8, '0')}`;
     this.events.push({ id, streamId, message });
+    if (process.env.DEBUG_EVENTS)
+      console.log('store', Date.now() % 100000, id, JSON.stringify(message).slice(0, 80));
     return id;
   }
 
@@ -206,11 +210,16 @@ export function createTestServerHandler(options: TestServerOptions = {}): TestSe
         { name: 'greet', description: 'Greets someone.', arguments: [{ name: 'who', required: true }] },
       ],
     }));
-    server.setRequestHandler(GetPromptRequestSchema, (request) => ({
-      messages: [
-        { role: 'user', content: { type: 'text', text: `Say hello to ${request.params.arguments?.who}.` } },
-      ],
-    }));
+    server.setRequestHandler(GetPromptRequestSchema, (request) => {
+      if (request.params.name !== 'greet') {
+        throw new McpError(ErrorCode.InvalidParams, `no prompt ${request.params.name}`);
+      }
+      return {
+        messages: [
+          { role: 'user', content: { type: 'text', text: `Say hello to ${request.params.arguments?.who}.` } },
+        ],
+      };
+    });
     server.setRequestHandler(ListResourcesRequestSchema, () => ({
       resources: [{ uri: 'test://notes/readme', name: 'readme', mimeType: 'text/plain' }],
     }));

@@ -221,6 +221,26 @@ describe('a dropped event stream', () => {
   });
 });
 
+describe('a request answered with a JSON-RPC error', () => {
+  it('leaves no event stream to be reopened (SDK 1.x would resume it with a GET held open for nothing)', async () => {
+    const resumable = await startTestServer({ resumable: true });
+    try {
+      const c = await connectMcpServer({ id: 'notes', url: resumable.url });
+      for (let i = 0; i < 3; i++) {
+        const error = await rejection(c.getPrompt('no-such-prompt'));
+        expect(isHearthError(error, 'MCP_REQUEST_FAILED')).toBe(true);
+      }
+      // The transport would reopen each stream after its reconnection delay (500 ms): wait past it.
+      await new Promise((resolve) => setTimeout(resolve, 1_200));
+      expect(resumable.requests.filter((r) => r.method === 'GET' && r.lastEventId)).toEqual([]);
+      expect(await c.getPrompt('greet', { who: 'Bo' })).toMatchObject({ messages: [{ role: 'user' }] });
+      await c.close();
+    } finally {
+      await resumable.close();
+    }
+  });
+});
+
 describe('credentials', () => {
   let secured: TestServer;
   beforeAll(async () => {
