@@ -121,16 +121,15 @@ export class McpServerStore {
     const db = await this.open();
     const now = Date.now();
     const record: McpServerRecord = { ...parsed.data, addedAt: now, updatedAt: now };
-    const tx = db.transaction('servers', 'readwrite');
-    if (await tx.store.get(record.id)) {
-      tx.abort();
+    try {
+      await db.add('servers', record);
+    } catch (error) {
+      if ((error as DOMException).name !== 'ConstraintError') throw error;
       throw new HearthError(
         'INVALID_INPUT',
         `An MCP server with the id "${record.id}" is already added: pick another id.`,
       );
     }
-    await tx.store.add(record);
-    await tx.done;
     return record;
   }
 
