@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isHearthError } from '../../../src/core/errors.ts';
 import {
   connectMcpServer,
+  createMcpConnection,
   McpOAuthProvider,
   McpServerStore,
   memoryOAuthStore,
   signOutMcpServer,
 } from '../../../src/agent/mcp/index.ts';
+import { loadMcpSdk } from '../../../src/agent/mcp/load-sdk.ts';
 import { headlessAuthorize } from '../../../scripts/mcp-client/headless-oauth.ts';
 import { startOAuthServer, type OAuthTestServer } from '../../support/mcp/oauth-server.ts';
 
@@ -81,6 +83,36 @@ describe('OAuth through the SDK’s client provider', () => {
     expect(isHearthError(error, 'MCP_SIGN_IN_REQUIRED')).toBe(true);
     expect(waiting.authorizationUrl?.searchParams.get('code_challenge_method')).toBe('S256');
     expect(waiting.authorizationUrl?.searchParams.get('redirect_uri')).toBe(REDIRECT);
+  });
+
+  it('connects once the sign-in was finished elsewhere (the page the server sent the user back to)', async () => {
+    const store = memoryOAuthStore();
+    const waiting = new McpOAuthProvider({ store, redirectUrl: REDIRECT, authorize: async () => undefined });
+    const connection = await createMcpConnection(
+      { id: 'notes', url: server.url, auth: { kind: 'oauth' } },
+      { oauth: waiting },
+    );
+    await expect.poll(() => connection.state.status).toBe('needs-sign-in');
+    const authorizationUrl =
+      connection.state.status === 'needs-sign-in' ? connection.state.authorizationUrl! : '';
+    // The person signs in; the server sends the browser back with a code, which another provider on the
+    // same store (the callback page's) exchanges.
+    const answer = await fetch(authorizationUrl, { redirect: 'manual' });
+    const code = new URL(answer.headers.get('location')!).searchParams.get('code')!;
+    const callbackPage = new McpOAuthProvider({
+      store,
+      redirectUrl: REDIRECT,
+      authorize: async () => undefined,
+    });
+    const sdk = await loadMcpSdk();
+    expect(await sdk.auth(callbackPage, { serverUrl: server.url, authorizationCode: code })).toBe(
+      'AUTHORIZED',
+    );
+    const authorizations = server.authorizationServer.log.authorizations;
+    await connection.reconnect();
+    expect(connection.state.status).toBe('connected');
+    expect(server.authorizationServer.log.authorizations).toBe(authorizations);
+    await connection.close();
   });
 
   it('keeps one sign-in per server', async () => {

@@ -145,6 +145,9 @@ export class McpOAuthProvider implements OAuthClientProvider {
   async redirectToAuthorization(url: URL): Promise<void> {
     this.authorizationUrl = url;
     this.code = await this.options.authorize(url, url.searchParams.get('state') ?? '');
+    // The sign-in may finish elsewhere (the page the server sends the user back to, another tab): read
+    // the store again next time instead of trusting what this provider kept.
+    this.record = undefined;
   }
 
   /** The code `authorize` obtained without a person, once. */
