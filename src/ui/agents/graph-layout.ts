@@ -32,7 +32,7 @@ export interface GraphEdge {
   path: string;
 }
 
-export interface PipelineGraph {
+export interface GraphLayout {
   nodes: GraphNode[];
   edges: GraphEdge[];
   width: number;
@@ -64,7 +64,7 @@ export function edgesOf(node: PipelineNode): Array<{ to: string; kind: EdgeKind 
   ];
 }
 
-export function layoutPipeline(pipeline: Pipeline): PipelineGraph {
+export function layoutPipeline(pipeline: Pipeline): GraphLayout {
   const nodes = new Map(pipeline.agents.map((node) => [node.name, node]));
   const out = (name: string) => {
     const node = nodes.get(name);

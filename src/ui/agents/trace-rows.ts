@@ -14,7 +14,7 @@ export interface TraceRow {
   width: number;
 }
 
-export interface TraceTimeline {
+export interface TimelineRows {
   rows: TraceRow[];
   totalMs: number;
 }
@@ -26,7 +26,7 @@ const MIN_WIDTH = 0.5;
  * Spans in the order a reader follows them: each span followed by its children (by start time), so
  * the indentation shows who called whom. A span whose parent is not in the list starts a tree of its own.
  */
-export function traceTimeline(spans: readonly SpanRecord[], now = Date.now()): TraceTimeline {
+export function traceTimeline(spans: readonly SpanRecord[], now = Date.now()): TimelineRows {
   if (spans.length === 0) return { rows: [], totalMs: 0 };
   const ids = new Set(spans.map((s) => s.spanId));
   const children = new Map<string | undefined, SpanRecord[]>();
