@@ -105,3 +105,15 @@ export {
   type A2AAgentRecord,
   type A2ASkill,
 } from '../agent/index.ts';
+// MCP servers the user adds in the Agents view: kept in IndexedDB with their sign-in, tools as agent tools.
+export {
+  completeMcpSignIn,
+  connectStoredServer,
+  McpServerStore,
+  SERVER_ID_PATTERN as MCP_SERVER_ID_PATTERN,
+  signOutMcpServer,
+  type McpConnection,
+  type McpConnectionState,
+  type McpServerInput,
+  type McpServerRecord,
+} from '../agent/index.ts';

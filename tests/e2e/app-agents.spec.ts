@@ -3,6 +3,7 @@ import { expect, test, type Locator, type Page } from '@playwright/test';
 import express from 'express';
 import { allowCors, listen, type Listening } from './support/a2a-http.ts';
 import { startV1Agent, type V1Agent } from './support/a2a-sdk-agents.ts';
+import { startOAuthServer } from '../support/mcp/oauth-server.ts';
 import { expectNoSeriousViolations } from './support/axe.ts';
 
 // The Agents view on the production build, with the demo model on WASM (its tool calls forced by
@@ -221,6 +222,10 @@ test('an A2A agent added in the view, given to an agent and called by the demo m
   const dialog = panel.locator('hearth-remote-dialog dialog');
   await expect(dialog).toBeVisible();
   await checkAccessible(page);
+  // It opens on an MCP server; this one is an A2A agent (its own fields, checked with axe too).
+  await dialog.getByLabel('An A2A agent').check();
+  await expect(dialog.locator('input[name="maxMessage"]')).toBeVisible();
+  await expectNoSeriousViolations(page);
   await dialog.locator('input[name="url"]').fill('ftp://nowhere');
   await dialog.locator('[data-action="confirm-add-remote"]').click();
   await expect(dialog.locator('[data-testid="remote-dialog-problem"]')).toContainText('Address');
@@ -280,6 +285,7 @@ test('an A2A agent added in the view, given to an agent and called by the demo m
 
   // A card full of markup is shown as its text: no element, no script.
   await panel.locator('[data-action="add-remote"]').click();
+  await dialog.getByLabel('An A2A agent').check();
   await dialog.locator('input[name="url"]').fill(hostile.url);
   await dialog.locator('[data-action="confirm-add-remote"]').click();
   const evil = panel.locator(`li[data-source="${hostile.url}/"]`);
@@ -292,4 +298,77 @@ test('an A2A agent added in the view, given to an agent and called by the demo m
   await evil.locator('[data-action="remove-remote"]').click();
   await source.locator('[data-action="remove-remote"]').click();
   await expect(panel.locator('li[data-kind]')).toHaveCount(0);
+});
+
+test('an MCP server behind OAuth: added, signed in through the redirect, its tool called by the demo model, signed out', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const secured = await startOAuthServer();
+  try {
+    const view = await open(page);
+    const panel = view.locator('hearth-remote-panel');
+    await panel.locator('[data-action="add-remote"]').click();
+    const dialog = panel.locator('hearth-remote-dialog dialog');
+    await dialog.locator('input[name="url"]').fill(secured.url);
+    await dialog.locator('input[name="id"]').fill('notes');
+    await dialog.getByLabel('Sign in (OAuth)').check();
+    await dialog.locator('[data-action="confirm-add-remote"]').click();
+
+    // The server wants a sign-in: the page goes to its authorization server and comes back here.
+    const source = panel.locator('li[data-kind="mcp"][data-source="notes"]');
+    await expect(source.locator('[data-testid="remote-state"]')).toHaveText('Needs sign-in');
+    await expect(source).toContainText('Sign-in: not signed in (OAuth)');
+    await source.locator('[data-action="sign-in"]').click();
+    await page.waitForURL(/\/#\/agents$/);
+    await expect(view.locator('[data-testid="sign-in-outcome"]')).toHaveText(
+      'Signed in to the MCP server “notes”.',
+    );
+    expect(secured.authorizationServer.log).toMatchObject({ authorizations: 1, codeExchanges: 1 });
+    await expect(source.locator('[data-testid="remote-state"]')).toHaveText('Connected');
+    await expect(source).toContainText('Sign-in: signed in (OAuth)');
+    const tools = source.locator('[data-testid="remote-tools"]');
+    await expect(tools.locator('li[data-tool="notes__echo"]')).toBeVisible();
+    await expect(tools.locator('li[data-tool="notes__delete-note"]')).toContainText('(asks you first)');
+    await expect(tools.locator('li[data-tool="notes__echo"]')).not.toContainText('asks you first');
+    await expect(source.locator('[data-testid="remote-prompts"]')).toContainText('greet');
+
+    // A tool given to the agent and made the one it calls: `weather`, whose one argument is a
+    // boolean (a string or a number the demo model fills to its token limit). With `wrong: true` the
+    // server breaks its own output schema, which the bridge reports; either way the call went there.
+    await tools.locator('li[data-tool="notes__weather"] [data-action="give-tool"]').click();
+    const editor = view.locator('#pipeline-json');
+    await expect(editor).toHaveValue(/"notes__weather"/);
+    await expect(view.locator('[data-testid="pipeline-status"]')).toHaveText(/Checks out/);
+    const pipeline = JSON.parse(await editor.inputValue()) as {
+      agents: Array<{ tools: string[]; model: Record<string, unknown> }>;
+    };
+    pipeline.agents[0]!.tools = ['notes__weather'];
+    pipeline.agents[0]!.model.toolChoice = { tool: 'notes__weather' };
+    await editor.fill(JSON.stringify(pipeline, null, 2));
+    const before = secured.mcp.callCount();
+    await view.locator('textarea[name="request"]').fill('hello');
+    await view.locator('[data-action="run"]').click();
+    await expect(status(view)).toHaveText('Completed', { timeout: 120_000 });
+    expect(secured.mcp.callCount()).toBe(before + 1);
+    const finished = events(view).filter({ hasText: /notes__weather (answered|failed) in \d+ ms/ });
+    await expect(finished).toHaveCount(1);
+    expect(await finished.innerText()).toMatch(
+      /answered in \d+ ms[\s\S]*21 °C|failed in \d+ ms[\s\S]*MCP_INVALID_RESPONSE/,
+    );
+
+    // A reload keeps the server and its sign-in: it connects again without a trip to sign in.
+    await page.reload();
+    await expect(source.locator('[data-testid="remote-state"]')).toHaveText('Connected');
+    expect(secured.authorizationServer.log.authorizations).toBe(1);
+
+    // Signing out revokes both tokens; the server then asks for a sign-in again.
+    await source.locator('[data-action="sign-out"]').click();
+    await expect(source.locator('[data-testid="remote-state"]')).toHaveText('Needs sign-in');
+    expect(secured.authorizationServer.log.revoked).toHaveLength(2);
+    await source.locator('[data-action="remove-remote"]').click();
+    await expect(panel.locator('li[data-kind]')).toHaveCount(0);
+  } finally {
+    await secured.close();
+  }
 });

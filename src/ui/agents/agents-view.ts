@@ -17,6 +17,7 @@ import {
   type SavedPipelines,
 } from './pipeline-library.ts';
 import { addToolToAgent, checkPipelineText, type PipelineTextCheck } from './pipeline-text.ts';
+import { takeSignInOutcome, type SignInOutcome } from './remote/mcp-sign-in.ts';
 import './remote/remote-panel.ts';
 import './run-panel.ts';
 import { RunSession } from './run-session.ts';
@@ -48,6 +49,7 @@ export class AgentsView extends LitElement {
     traceOpen: { state: true },
     spans: { state: true },
     notes: { state: true },
+    signIn: { state: true },
     toolNames: { state: true },
   };
   declare private link: AgentsLink | null;
@@ -60,11 +62,15 @@ export class AgentsView extends LitElement {
   declare private traceOpen: boolean;
   declare private spans: SpanRecord[];
   declare private notes: Note[];
+  /** What came of an MCP sign-in the page just came back from. */
+  declare private signIn: SignInOutcome | null;
   declare private toolNames: string[];
   private session: RunSession | null = null;
   private wasRunning = false;
   private spansOf: { runId: string; updatedAt: number } | null = null;
   private readonly onNotes = () => (this.notes = readNotes());
+  /** Remote tools came or went: the tool list and the pipeline's check change with them. */
+  private readonly onRemote = () => this.validate();
 
   constructor() {
     super();
@@ -79,6 +85,7 @@ export class AgentsView extends LitElement {
     this.spans = [];
     this.notes = readNotes();
     this.toolNames = [];
+    this.signIn = takeSignInOutcome();
   }
 
   static override styles = [controls, viewPage, agentsStyles];
@@ -91,6 +98,7 @@ export class AgentsView extends LitElement {
 
   override disconnectedCallback(): void {
     noteEvents.removeEventListener('change', this.onNotes);
+    this.link?.remote.events.removeEventListener('change', this.onRemote);
     super.disconnectedCallback();
   }
 
@@ -101,6 +109,7 @@ export class AgentsView extends LitElement {
       this.failure = `The agents could not start: ${toHearthError(error).message}`;
       return;
     }
+    this.link.remote.events.addEventListener('change', this.onRemote);
     this.session = new RunSession(this.link.agents, () => this.onSession());
     this.validate();
     await this.loadRuns();
@@ -255,6 +264,15 @@ export class AgentsView extends LitElement {
         is still here after a reload, with a trace of what it did.
       </p>
       ${this.failure ? html`<p class="problem" role="alert">${this.failure}</p>` : nothing}
+      ${
+        this.signIn
+          ? this.signIn.ok
+            ? html`<p role="status" data-testid="sign-in-outcome">
+                Signed in to the MCP server “${this.signIn.serverId}”.
+              </p>`
+            : html`<p class="problem" role="alert" data-testid="sign-in-outcome">${this.signIn.message}</p>`
+          : nothing
+      }
       <div class="columns">
         <div>
           ${this.renderPipeline()}
@@ -272,7 +290,6 @@ export class AgentsView extends LitElement {
         <hearth-remote-panel
           .remote=${this.link?.remote ?? null}
           .agentNames=${agentNames}
-          @remote-changed=${() => this.validate()}
           @use-tool=${(e: CustomEvent<{ tool: string; agent: string }>) => this.useTool(e.detail.tool, e.detail.agent)}
         ></hearth-remote-panel>
       </section>

@@ -135,6 +135,8 @@ function source(record: A2AAgentRecord, access: A2AAccess, toolName: string | un
       card && toolName
         ? [{ name: toolName, label: card.name, description: card.description, asksFirst: access.askFirst }]
         : [],
+    leftOut: [],
     skills: card?.skills.map((s) => ({ name: s.name, description: s.description })) ?? [],
+    prompts: [],
   };
 }

@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing } from 'lit';
 import { z } from 'zod';
 import { controls, dialogStyles } from '../../shell/shared-styles.ts';
 import { DEFAULT_MESSAGE, MAX_MESSAGE, MIN_MESSAGE } from './a2a-access.ts';
-import type { RemoteSource } from './remote-source.ts';
+import type { RemoteKind, RemoteSource } from './remote-source.ts';
 
 const httpUrl = z
   .string()
@@ -10,13 +10,16 @@ const httpUrl = z
   .url('enter the address, e.g. https://agent.example.com')
   .refine((url) => /^https?:\/\//i.test(url), 'the address must start with http:// or https://');
 
+const token = z
+  .string()
+  .trim()
+  .max(8_192)
+  .transform((t) => t || undefined);
+
 export const addA2AFormSchema = z.object({
+  kind: z.literal('a2a'),
   url: httpUrl,
-  token: z
-    .string()
-    .trim()
-    .max(8_192)
-    .transform((t) => t || undefined),
+  token,
   askFirst: z.boolean(),
   maxMessage: z.coerce
     .number()
@@ -29,31 +32,78 @@ export const addA2AFormSchema = z.object({
     .transform((text) => text.split(/[\s,]+/).filter(Boolean))
     .pipe(z.array(httpUrl.transform((url) => new URL(url).origin))),
 });
+
+export const addMcpFormSchema = z
+  .object({
+    kind: z.literal('mcp'),
+    url: httpUrl,
+    id: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9_-]{1,24}$/, "use 1–24 letters, digits, '_' or '-' (it starts each tool's name)"),
+    signIn: z.enum(['none', 'token', 'oauth']),
+    token,
+    askFirst: z.boolean(),
+  })
+  .refine((form) => form.signIn !== 'token' || form.token, {
+    path: ['token'],
+    message: 'paste the token, or choose another way to sign in',
+  });
+
 export type AddA2AForm = z.output<typeof addA2AFormSchema>;
+export type AddMcpForm = z.output<typeof addMcpFormSchema>;
+export type AddForm = AddA2AForm | AddMcpForm;
 
 export interface TokenChange {
   source: RemoteSource;
   token: string | null;
 }
 
+const fieldNames: Record<string, string> = {
+  url: 'Address',
+  id: 'Short name',
+  token: 'Token',
+  maxMessage: 'Longest message',
+  allowedOrigins: 'Other origins',
+};
+
+/** A short name for a server's tools, from its address: `mcp.example.com/notes` → `notes`. */
+export function suggestedId(url: string): string {
+  try {
+    const { hostname, pathname } = new URL(url);
+    const parts = [...pathname.split('/'), ...hostname.split('.')].filter(
+      (p) => p && !/^(mcp|sse|www|api|com|org|net|io|localhost|\d+)$/i.test(p),
+    );
+    return (parts[0] ?? 'server').replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 24);
+  } catch {
+    return '';
+  }
+}
+
 /**
- * Adding a remote source, and changing the token one is sent, in one modal dialog. Fires `add-a2a`
- * with the checked form, or `token` with the new token (null forgets it). Nothing here talks to the
- * network: the panel does, and shows the outcome.
+ * Adding a remote source (an MCP server or an A2A agent), and changing the token one is sent, in one
+ * modal dialog. Fires `add` with the checked form, or `token` with the new token (null forgets it).
+ * Nothing here talks to the network: the panel does, and shows the outcome.
  */
 export class RemoteDialog extends LitElement {
   static override properties = {
     mode: { state: true },
+    kind: { state: true },
+    signIn: { state: true },
     source: { state: true },
     problem: { state: true },
   };
   declare private mode: 'add' | 'token';
+  declare private kind: RemoteKind;
+  declare private signIn: 'none' | 'token' | 'oauth';
   declare private source: RemoteSource | null;
   declare private problem: string;
 
   constructor() {
     super();
     this.mode = 'add';
+    this.kind = 'mcp';
+    this.signIn = 'none';
     this.source = null;
     this.problem = '';
   }
@@ -63,7 +113,7 @@ export class RemoteDialog extends LitElement {
     dialogStyles,
     css`
       dialog {
-        --dialog-width: 30rem;
+        --dialog-width: 32rem;
         overflow-wrap: anywhere;
       }
       form {
@@ -83,14 +133,26 @@ export class RemoteDialog extends LitElement {
         width: 100%;
         font-weight: 400;
       }
-      .check {
+      fieldset {
+        border: 1px solid var(--border);
+        border-radius: 8px;
+        margin: 0;
+        padding: 0.4rem 0.6rem 0.5rem;
         display: flex;
-        gap: 0.5rem;
-        align-items: flex-start;
-        font-weight: 400;
+        flex-wrap: wrap;
+        gap: 0.25rem 1rem;
       }
-      .check input {
-        margin-top: 0.2rem;
+      legend {
+        font-weight: 600;
+        font-size: 0.9rem;
+        padding: 0 0.25rem;
+      }
+      .check,
+      fieldset label {
+        display: flex;
+        gap: 0.45rem;
+        align-items: center;
+        font-weight: 400;
       }
       .hint {
         font-weight: 400;
@@ -124,6 +186,7 @@ export class RemoteDialog extends LitElement {
     this.mode = 'add';
     this.source = null;
     this.problem = '';
+    this.signIn = 'none';
     await this.updateComplete;
     this.renderRoot.querySelector('form')?.reset();
     this.dialog?.showModal();
@@ -149,36 +212,42 @@ export class RemoteDialog extends LitElement {
   private submitAdd(event: Event): void {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    const parsed = addA2AFormSchema.safeParse({
-      url: String(form.get('url') ?? ''),
-      token: String(form.get('token') ?? ''),
-      askFirst: form.get('askFirst') === 'on',
-      maxMessage: String(form.get('maxMessage') ?? ''),
-      allowedOrigins: String(form.get('allowedOrigins') ?? ''),
-    });
+    const field = (name: string) => String(form.get(name) ?? '');
+    const parsed =
+      this.kind === 'a2a'
+        ? addA2AFormSchema.safeParse({
+            kind: 'a2a',
+            url: field('url'),
+            token: field('token'),
+            askFirst: form.get('askFirst') === 'on',
+            maxMessage: field('maxMessage'),
+            allowedOrigins: field('allowedOrigins'),
+          })
+        : addMcpFormSchema.safeParse({
+            kind: 'mcp',
+            url: field('url'),
+            id: field('id') || suggestedId(field('url')),
+            signIn: this.signIn,
+            token: field('token'),
+            askFirst: form.get('askFirst') === 'on',
+          });
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      const field = {
-        url: 'Address',
-        token: 'Token',
-        maxMessage: 'Longest message',
-        allowedOrigins: 'Other origins',
-      }[String(issue?.path[0])];
-      this.problem = `${field ?? 'The form'}: ${issue?.message ?? 'not valid'}.`;
+      this.problem = `${fieldNames[String(issue?.path[0])] ?? 'The form'}: ${issue?.message ?? 'not valid'}.`;
       return;
     }
-    this.emit('add-a2a', parsed.data);
+    this.emit('add', parsed.data);
     this.close();
   }
 
   private submitToken(event: Event): void {
     event.preventDefault();
-    const token = String(new FormData(event.target as HTMLFormElement).get('token') ?? '').trim();
-    if (!token) {
+    const value = String(new FormData(event.target as HTMLFormElement).get('token') ?? '').trim();
+    if (!value) {
       this.problem = 'Token: paste the token, or choose “Forget the token”.';
       return;
     }
-    this.emit('token', { source: this.source, token });
+    this.emit('token', { source: this.source, token: value });
     this.close();
   }
 
@@ -195,17 +264,97 @@ export class RemoteDialog extends LitElement {
   }
 
   private renderAdd() {
+    const mcp = this.kind === 'mcp';
     return html`<form @submit=${this.submitAdd} novalidate>
-      <h2 id="remote-dialog-title">Add an A2A agent</h2>
+      <h2 id="remote-dialog-title">Add remote tools</h2>
+      <fieldset>
+        <legend>What is it?</legend>
+        <label
+          ><input type="radio" name="kind" value="mcp" .checked=${mcp} @change=${() => (this.kind = 'mcp')} />
+          An MCP server</label
+        >
+        <label
+          ><input
+            type="radio"
+            name="kind"
+            value="a2a"
+            .checked=${!mcp}
+            @change=${() => (this.kind = 'a2a')}
+          />
+          An A2A agent</label
+        >
+      </fieldset>
       <p class="hint">
-        Another agent that speaks A2A becomes a tool your agents can call. Hearth reads its card from
-        <code>/.well-known/agent-card.json</code> at this address.
+        ${
+          mcp
+            ? 'Its tools become tools your agents can call (Streamable HTTP, or SSE for older servers).'
+            : html`Another agent becomes a tool your agents can call. Hearth reads its card from
+                <code>/.well-known/agent-card.json</code> at this address.`
+        }
       </p>
       <label
         >Address
-        <input name="url" type="url" required autocomplete="url" placeholder="https://agent.example.com" />
+        <input
+          name="url"
+          type="url"
+          required
+          autocomplete="url"
+          placeholder=${mcp ? 'https://tools.example.com/mcp' : 'https://agent.example.com'}
+        />
       </label>
-      <label
+      ${mcp ? this.renderMcpFields() : this.renderA2AFields()} ${this.renderProblem()}
+      <div class="actions">
+        <button type="button" @click=${() => this.close()}>Cancel</button>
+        <button type="submit" class="primary" data-action="confirm-add-remote">Add</button>
+      </div>
+    </form>`;
+  }
+
+  private renderMcpFields() {
+    return html`<label
+        >Short name (starts each of its tools’ names; from the address if left empty)
+        <input name="id" type="text" autocomplete="off" maxlength="24" placeholder="notes" />
+      </label>
+      <fieldset>
+        <legend>Sign-in</legend>
+        ${(['none', 'token', 'oauth'] as const).map(
+          (way) =>
+            html`<label
+              ><input
+                type="radio"
+                name="signIn"
+                value=${way}
+                .checked=${this.signIn === way}
+                @change=${() => (this.signIn = way)}
+              />
+              ${{ none: 'None', token: 'A token', oauth: 'Sign in (OAuth)' }[way]}</label
+            >`,
+        )}
+      </fieldset>
+      ${
+        this.signIn === 'token'
+          ? html`<label
+              >Token
+              <input name="token" type="password" autocomplete="off" />
+              <span class="hint"
+                >Sent as <code>Authorization: Bearer …</code>; kept on this device only.</span
+              >
+            </label>`
+          : this.signIn === 'oauth'
+            ? html`<p class="hint">
+                After adding, “Sign in” takes you to the server’s sign-in page and back here; the tokens are
+                kept on this device.
+              </p>`
+            : nothing
+      }
+      <label class="check"
+        ><input name="askFirst" type="checkbox" /> Ask me before every call (otherwise: before those the
+        server does not mark read-only)</label
+      >`;
+  }
+
+  private renderA2AFields() {
+    return html`<label
         >Token (if the agent asks for one)
         <input name="token" type="password" autocomplete="off" />
         <span class="hint">Sent as <code>Authorization: Bearer …</code>; kept on this device only.</span>
@@ -230,13 +379,7 @@ export class RemoteDialog extends LitElement {
         >Other origins its card may send requests to (optional)
         <input name="allowedOrigins" type="text" autocomplete="off" placeholder="https://api.example.com" />
         <span class="hint">Only if you trust them: a card pointing elsewhere is refused otherwise.</span>
-      </label>
-      ${this.renderProblem()}
-      <div class="actions">
-        <button type="button" @click=${() => this.close()}>Cancel</button>
-        <button type="submit" class="primary" data-action="confirm-add-remote">Add</button>
-      </div>
-    </form>`;
+      </label>`;
   }
 
   private renderToken() {

@@ -2,18 +2,22 @@ import { css, html, LitElement, nothing } from 'lit';
 import { toHearthError } from '../../../core/errors.ts';
 import { controls } from '../../shell/shared-styles.ts';
 import './remote-dialog.ts';
-import type { AddA2AForm, RemoteDialog, TokenChange } from './remote-dialog.ts';
+import type { AddForm, RemoteDialog, TokenChange } from './remote-dialog.ts';
 import type { RemoteSource, RemoteState } from './remote-source.ts';
 import type { RemoteTools } from './remote-tools.ts';
 
 const stateWords: Record<RemoteState, string> = {
   unchecked: 'Not checked yet',
+  connecting: 'Connecting…',
+  reconnecting: 'Lost: trying again…',
   ready: 'Connected',
   'needs-sign-in': 'Needs sign-in',
   failed: 'Cannot connect',
 };
 
 const kindWords = { mcp: 'MCP server', a2a: 'A2A agent' } as const;
+
+const clip = (text: string, chars: number) => (text.length > chars ? `${text.slice(0, chars - 1)}…` : text);
 
 /** Asking a remote source longer than this is given up (the source is then shown as failed). */
 const CHECK_TIMEOUT_MS = 20_000;
@@ -39,7 +43,7 @@ export class RemotePanel extends LitElement {
   declare private sources: RemoteSource[];
   declare private busy: Set<string>;
   declare private problem: string;
-  /** Per tool, the agent chosen to give it to. */
+  /** Per source, the agent chosen to give its tools to. */
   declare private chosen: Record<string, string>;
 
   constructor() {
@@ -124,20 +128,37 @@ export class RemotePanel extends LitElement {
         font-size: 0.9rem;
         line-height: 1.45;
       }
-      .tool {
-        display: grid;
-        gap: 0.25rem;
-        margin-bottom: 0.35rem;
-      }
       .give {
         display: flex;
         flex-wrap: wrap;
-        gap: 0.35rem;
+        gap: 0.35rem 0.5rem;
         align-items: center;
+        margin-bottom: 0.35rem;
+        font-size: 0.9rem;
       }
       .give select {
-        flex: 1 1 8rem;
+        flex: 0 1 12rem;
         min-width: 0;
+      }
+      ul.tools {
+        list-style: none;
+        padding: 0;
+      }
+      .tool {
+        display: flex;
+        gap: 0.5rem;
+        align-items: center;
+        justify-content: space-between;
+        border-top: 1px solid var(--border);
+        padding: 0.2rem 0;
+      }
+      .tool span {
+        min-width: 0;
+      }
+      button.small {
+        min-height: 2rem;
+        padding: 0.2rem 0.6rem;
+        flex: none;
       }
       .actions {
         margin-top: 0.5rem;
@@ -148,28 +169,36 @@ export class RemotePanel extends LitElement {
     `,
   ];
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.reload();
+  private listening: RemoteTools | null = null;
+  private readonly onChange = () => (this.sources = this.remote?.sources ?? []);
+
+  override disconnectedCallback(): void {
+    this.listening?.events.removeEventListener('change', this.onChange);
+    this.listening = null;
+    super.disconnectedCallback();
   }
 
-  override updated(changed: Map<string, unknown>): void {
-    if (changed.has('remote') && this.remote) void this.reload();
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has('remote') && this.remote !== this.listening) {
+      this.listening?.events.removeEventListener('change', this.onChange);
+      this.listening = this.remote;
+      this.remote?.events.addEventListener('change', this.onChange);
+      this.onChange();
+    }
   }
 
   private get dialog(): RemoteDialog | null {
     return this.renderRoot.querySelector('hearth-remote-dialog');
   }
 
-  /** Lists the sources again and re-registers their tools with the agents. */
+  /** Lists the sources again and re-registers their tools with the agents (`change` brings the list). */
   async reload(): Promise<void> {
     if (!this.remote) return;
     try {
-      this.sources = await this.remote.refresh();
+      await this.remote.refresh();
     } catch (error) {
       this.problem = `The list of remote tools could not be read: ${toHearthError(error).message}`;
     }
-    this.dispatchEvent(new CustomEvent('remote-changed', { bubbles: true, composed: true }));
   }
 
   private async work(id: string, task: () => Promise<unknown>): Promise<void> {
@@ -191,16 +220,35 @@ export class RemotePanel extends LitElement {
     );
   }
 
-  private add(form: AddA2AForm): Promise<void> {
-    return this.work(form.url, () =>
-      this.remote!.a2a.add({
+  private add(form: AddForm): Promise<void> {
+    const remote = this.remote!;
+    return this.work(form.url, async () => {
+      if (form.kind === 'a2a') {
+        await remote.a2a.add({
+          url: form.url,
+          askFirst: form.askFirst,
+          maxMessage: form.maxMessage,
+          allowedOrigins: form.allowedOrigins,
+          ...(form.token ? { token: form.token } : {}),
+        });
+        return;
+      }
+      await remote.mcp.add({
+        id: form.id,
         url: form.url,
-        askFirst: form.askFirst,
-        maxMessage: form.maxMessage,
-        allowedOrigins: form.allowedOrigins,
-        ...(form.token ? { token: form.token } : {}),
-      }),
-    );
+        auth:
+          form.signIn === 'token' && form.token
+            ? { kind: 'bearer', token: form.token }
+            : form.signIn === 'oauth'
+              ? { kind: 'oauth' }
+              : { kind: 'none' },
+        approvals: form.askFirst ? 'always' : 'annotations',
+      });
+    });
+  }
+
+  private signOut(source: RemoteSource): Promise<void> {
+    return this.work(source.id, () => this.remote!.provider(source.kind).signOut!(source.id));
   }
 
   private setToken({ source, token }: TokenChange): Promise<void> {
@@ -219,8 +267,13 @@ export class RemotePanel extends LitElement {
     return this.work(source.id, () => this.remote!.a2a.setAskFirst(source.id, askFirst));
   }
 
-  private give(tool: string): void {
-    const agent = this.chosen[tool] ?? this.agentNames[0];
+  private agentFor(sourceId: string): string | undefined {
+    const chosen = this.chosen[sourceId];
+    return chosen && this.agentNames.includes(chosen) ? chosen : this.agentNames[0];
+  }
+
+  private give(sourceId: string, tool: string): void {
+    const agent = this.agentFor(sourceId);
     if (!agent) return;
     this.dispatchEvent(
       new CustomEvent('use-tool', { detail: { tool, agent }, bubbles: true, composed: true }),
@@ -232,12 +285,13 @@ export class RemotePanel extends LitElement {
       <div class="row">
         <h3 id="remote-heading">Remote tools</h3>
         <button data-action="add-remote" @click=${() => this.dialog?.showAdd()} ?disabled=${!this.remote}>
-          Add an A2A agent…
+          Add…
         </button>
       </div>
       <p class="muted">
-        Agents on other servers, reached from this page: their tools join the list a pipeline may name. What
-        they send back is shown as text and goes to the model as a tool result.
+        MCP servers and A2A agents, reached from this page: their tools join the list a pipeline may name.
+        What they send back is shown as text and goes to the model as a tool result. A server must allow this
+        page’s origin (CORS).
       </p>
       ${this.problem ? html`<p class="problem" role="alert">${this.problem}</p>` : nothing}
       ${
@@ -248,7 +302,7 @@ export class RemotePanel extends LitElement {
             </ul>`
       }
       <hearth-remote-dialog
-        @add-a2a=${(e: CustomEvent<AddA2AForm>) => this.add(e.detail)}
+        @add=${(e: CustomEvent<AddForm>) => this.add(e.detail)}
         @token=${(e: CustomEvent<TokenChange>) => this.setToken(e.detail)}
       ></hearth-remote-dialog>
     `;
@@ -277,6 +331,7 @@ export class RemotePanel extends LitElement {
       <p class="url muted">${source.url}</p>
       <p>Sign-in: ${signIn}</p>
       ${source.problem ? html`<p class="problem">${source.problem.message} (${source.problem.code})</p>` : nothing}
+      ${source.leftOut.length ? html`<p class="problem">Left out: ${source.leftOut.join('; ')}</p>` : nothing}
       ${
         source.skills.length
           ? html`<h4>Skills</h4>
@@ -291,11 +346,22 @@ export class RemotePanel extends LitElement {
           : nothing
       }
       ${
+        source.prompts.length
+          ? html`<h4>Prompts</h4>
+              <ul class="items" data-testid="remote-prompts">
+                ${source.prompts.map(
+                  (prompt) =>
+                    html`<li>
+                      <strong>${prompt.name}</strong>${prompt.description ? `: ${prompt.description}` : ''}
+                    </li>`,
+                )}
+              </ul>`
+          : nothing
+      }
+      ${
         source.tools.length
           ? html`<h4>Tools</h4>
-              <ul class="items" data-testid="remote-tools">
-                ${source.tools.map((tool) => this.renderTool(tool.name, tool.description, tool.asksFirst))}
-              </ul>`
+              ${this.renderTools(source)}`
           : nothing
       }
       <div class="row actions">
@@ -303,7 +369,26 @@ export class RemotePanel extends LitElement {
           Check now
         </button>
         ${
-          source.signIn === 'token'
+          source.signIn === 'oauth' && source.state === 'needs-sign-in'
+            ? html`<button
+                class="primary"
+                data-action="sign-in"
+                ?disabled=${busy}
+                @click=${() => this.remote!.provider(source.kind).signIn!(source.id)}
+              >
+                Sign in
+              </button>`
+            : nothing
+        }
+        ${
+          source.signIn === 'oauth' && source.signedIn
+            ? html`<button data-action="sign-out" ?disabled=${busy} @click=${() => this.signOut(source)}>
+                Sign out
+              </button>`
+            : nothing
+        }
+        ${
+          source.signIn !== 'oauth'
             ? html`<button
                 data-action="token"
                 ?disabled=${busy}
@@ -339,28 +424,45 @@ export class RemotePanel extends LitElement {
     </li>`;
   }
 
-  private renderTool(name: string, description: string, asksFirst: boolean) {
+  /** One "give to" choice per source, then a Give button per tool. */
+  private renderTools(source: RemoteSource) {
     const agents = this.agentNames;
-    const selectId = `give-${name}`;
-    return html`<li class="tool" data-tool=${name}>
-      <span
-        ><code>${name}</code
-        >${asksFirst ? ' (asks you first)' : ''}${description ? ` — ${description}` : ''}</span
-      >
-      <span class="give">
-        <label class="sr-only" for=${selectId}>Agent to give ${name} to</label>
+    const selectId = `give-to-${source.kind}-${source.id}`;
+    const agent = this.agentFor(source.id);
+    return html`<div class="give">
+        <label for=${selectId}>Give to the agent</label>
         <select
           id=${selectId}
+          data-testid="give-to"
           ?disabled=${agents.length === 0}
-          @change=${(e: Event) => (this.chosen = { ...this.chosen, [name]: (e.target as HTMLSelectElement).value })}
+          @change=${(e: Event) =>
+            (this.chosen = { ...this.chosen, [source.id]: (e.target as HTMLSelectElement).value })}
         >
-          ${agents.map((a) => html`<option value=${a} ?selected=${(this.chosen[name] ?? agents[0]) === a}>${a}</option>`)}
+          ${agents.map((a) => html`<option value=${a} ?selected=${agent === a}>${a}</option>`)}
         </select>
-        <button data-action="give-tool" ?disabled=${agents.length === 0} @click=${() => this.give(name)}>
-          Give to this agent
-        </button>
-      </span>
-    </li>`;
+        ${agents.length === 0 ? html`<span class="muted">(once the pipeline checks out)</span>` : nothing}
+      </div>
+      <ul class="items tools" data-testid="remote-tools">
+        ${source.tools.map(
+          (tool) =>
+            html`<li class="tool" data-tool=${tool.name}>
+              <span
+                ><code>${tool.name}</code>${tool.asksFirst ? ' (asks you first)' : ''}${
+                  tool.description ? ` — ${clip(tool.description, 240)}` : ''
+                }</span
+              >
+              <button
+                class="small"
+                data-action="give-tool"
+                aria-label=${`Give ${tool.name} to ${agent ?? 'an agent'}`}
+                ?disabled=${!agent}
+                @click=${() => this.give(source.id, tool.name)}
+              >
+                Give
+              </button>
+            </li>`,
+        )}
+      </ul>`;
   }
 }
 

@@ -8,10 +8,11 @@ import type { AgentTool } from '../../../runtime/index.ts';
 export type RemoteKind = 'mcp' | 'a2a';
 
 /**
- * unchecked: added, never reached; ready: its tools are known (the last check worked); needs-sign-in:
- * it refused without credentials; failed: the last check failed for another reason (the problem says).
+ * unchecked: added, never reached; connecting (or reconnecting, after losing it): under way; ready:
+ * its tools are known (the last check worked); needs-sign-in: it refused without credentials; failed:
+ * the last attempt failed for another reason (the problem says).
  */
-export type RemoteState = 'unchecked' | 'ready' | 'needs-sign-in' | 'failed';
+export type RemoteState = 'unchecked' | 'connecting' | 'reconnecting' | 'ready' | 'needs-sign-in' | 'failed';
 
 export interface RemoteTool {
   /** The name a pipeline's agent lists in `tools`. */
@@ -42,7 +43,12 @@ export interface RemoteSource {
   problem?: { code: string; message: string };
   checkedAt?: number;
   tools: RemoteTool[];
+  /** Server tools not offered to agents, each with why (a schema Hearth cannot use, say). */
+  leftOut: string[];
+  /** An A2A agent's skills. */
   skills: RemoteSkill[];
+  /** An MCP server's prompts. */
+  prompts: RemoteSkill[];
 }
 
 /** One kind of remote source, over its own store. */
@@ -56,4 +62,8 @@ export interface RemoteProvider {
   setToken(id: string, token: string | null): Promise<void>;
   /** The tools of every source that is known to work, ready for `hearth.agents.tools.register`. */
   agentTools(): Promise<AgentTool[]>;
+  /** OAuth: sends the page to the server's sign-in (it comes back to the app). */
+  signIn?(id: string): void;
+  /** OAuth: revokes the tokens where the server allows, and forgets them. */
+  signOut?(id: string): Promise<void>;
 }

@@ -1,5 +1,6 @@
 import type { AgentsApi } from '../../../runtime/index.ts';
 import { A2AProvider } from './a2a-provider.ts';
+import { McpProvider } from './mcp-provider.ts';
 import type { RemoteKind, RemoteProvider, RemoteSource } from './remote-source.ts';
 
 /**
@@ -9,13 +10,23 @@ import type { RemoteKind, RemoteProvider, RemoteSource } from './remote-source.t
  */
 export class RemoteTools {
   readonly a2a = new A2AProvider();
-  private readonly providers: RemoteProvider[] = [this.a2a];
+  readonly mcp = new McpProvider(() => this.changed());
+  private readonly providers: RemoteProvider[] = [this.mcp, this.a2a];
   private registered: Array<() => void> = [];
   private refreshing: Promise<RemoteSource[]> | undefined;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+  /** Every source, as the last refresh listed them. */
+  sources: RemoteSource[] = [];
   /** `change` fires after every refresh. */
   readonly events = new EventTarget();
 
   constructor(private readonly agents: AgentsApi) {}
+
+  /** A connection changed state or its tools: list and register again, once for a burst of changes. */
+  private changed(): void {
+    clearTimeout(this.pending);
+    this.pending = setTimeout(() => void this.refresh().catch(() => undefined), 50);
+  }
 
   provider(kind: RemoteKind): RemoteProvider {
     return this.providers.find((p) => p.kind === kind)!;
@@ -24,12 +35,15 @@ export class RemoteTools {
   /** Lists every source and registers the tools of those that work (again: the list may have changed). */
   refresh(): Promise<RemoteSource[]> {
     const run = async () => {
+      // MCP servers are connected on the first refresh (their tools are known only from the server).
+      await this.mcp.start().catch(() => undefined);
       const [sources, tools] = await Promise.all([
         Promise.all(this.providers.map((p) => p.list())).then((lists) => lists.flat()),
         Promise.all(this.providers.map((p) => p.agentTools())).then((lists) => lists.flat()),
       ]);
       for (const unregister of this.registered.splice(0)) unregister();
       this.registered = tools.map((tool) => this.agents.tools.register(tool));
+      this.sources = sources;
       this.events.dispatchEvent(new Event('change'));
       return sources;
     };
