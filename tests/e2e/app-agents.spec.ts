@@ -141,6 +141,7 @@ test('a pipeline run on the demo model: approve, reload while it waits and appro
 
   await page.setViewportSize({ width: 1280, height: 2000 });
   await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+  await editor.evaluate((area) => (area.scrollTop = 0));
   await page.screenshot({ path: 'docs/screenshots/agents.png' });
   await page.setViewportSize({ width: 1280, height: 900 });
 

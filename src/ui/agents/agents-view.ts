@@ -67,6 +67,7 @@ export class AgentsView extends LitElement {
   declare private toolNames: string[];
   private session: RunSession | null = null;
   private wasRunning = false;
+  private frame = 0;
   private spansOf: { runId: string; updatedAt: number } | null = null;
   private readonly onNotes = () => (this.notes = readNotes());
   /** Remote tools came or went: the tool list and the pipeline's check change with them. */
@@ -142,7 +143,11 @@ export class AgentsView extends LitElement {
 
   private onSession(): void {
     const snapshot = this.session!.snapshot;
-    this.requestUpdate();
+    // Tokens arrive faster than frames: one render per frame is enough.
+    this.frame ||= requestAnimationFrame(() => {
+      this.frame = 0;
+      this.requestUpdate();
+    });
     if (this.wasRunning && !snapshot.running) void this.loadRuns();
     if (!this.wasRunning && snapshot.running) void this.loadRuns();
     this.wasRunning = snapshot.running;
