@@ -175,6 +175,18 @@ test('a pipeline run on the demo model: approve, reload while it waits and appro
   expect(lines.some((l) => /turn 2: answered/.test(l))).toBe(true);
   await expect(view.locator('[data-testid="notes"] li')).toHaveCount(2);
   await checkAccessible(page);
+
+  // From the keyboard (Ctrl+Enter in the request), and rejected with a reason the model is told.
+  await view.locator('textarea[name="request"]').fill('Remember nothing.');
+  await view.locator('textarea[name="request"]').press('Control+Enter');
+  await expect(approval).toBeVisible({ timeout: 120_000 });
+  await approval.getByLabel('Why not (the agent is told)').fill('not today');
+  await approval.locator('[data-action="reject"]').click();
+  await expect(status(view)).toHaveText('Completed', { timeout: 120_000 });
+  await expect(events(view).filter({ hasText: /save_note was refused by you/ })).toHaveCount(1);
+  await view.locator('summary', { hasText: 'Steps, as stored' }).click();
+  await expect(view.locator('[data-testid="run-steps"]')).toContainText('not today');
+  await expect(view.locator('[data-testid="notes"] li')).toHaveCount(2);
 });
 
 let agent: V1Agent;
