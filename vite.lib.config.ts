@@ -67,7 +67,12 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     minify: true,
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    // The library's API, and the web component (one script tag); code they share goes to shared chunks.
+    lib: {
+      entry: { index: 'src/index.ts', 'hearth-chat': 'src/hearth-chat.ts' },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
     rolldownOptions: { external },
   },
 });

@@ -1,0 +1,284 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { buildLibraryOnce, repoRoot } from './library/library-build.ts';
+import { hostPageHtml, serveHostPages, type HostPages } from './support/host-pages.ts';
+
+/*
+ * <hearth-chat> as another site embeds it: the library build (dist/lib) and the demo models are
+ * served by the preview server (the config's second web server, with its CORS headers), and the
+ * pages that embed the component by a server of their own, on another origin.
+ */
+test.describe.configure({ mode: 'serial' });
+
+const libOrigin = `http://127.0.0.1:${Number(process.env.E2E_PREVIEW_PORT ?? 5198)}`;
+const libBase = `${libOrigin}/lib/`;
+
+interface Reference {
+  fp32: { text: string };
+}
+const reference = JSON.parse(
+  readFileSync(join(repoRoot, 'tests/fixtures/reference/tiny-llama-chat.json'), 'utf8'),
+) as Reference;
+// Greedy, 20 new tokens: the PyTorch reference's own text for this question.
+const question = 'What is Hearth?';
+const expectedAnswer = reference.fp32.text.split('<|im_end|>')[0]!;
+const greedy = { temperature: 0, top_p: 1, max_tokens: 20 };
+
+interface HostEvent {
+  id: string;
+  type: 'ready' | 'message' | 'error' | 'progress';
+  detail: Record<string, unknown>;
+  t: number;
+}
+declare const hearthHost: {
+  events: HostEvent[];
+  violations: string[];
+  add(id: string, attributes?: Record<string, string>): void;
+};
+interface ChatElement extends HTMLElement {
+  sampling: unknown;
+  send(text: string): Promise<{ role: string; content: string; finish?: string }>;
+  stop(): boolean;
+  clear(): void;
+  readonly messages: Array<{ role: string; content: string }>;
+}
+
+let host: HostPages;
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  buildLibraryOnce();
+  host = await serveHostPages();
+  host.put('/host.css', {
+    body: 'hearth-chat { display: block; width: 480px; height: 560px; }',
+    type: 'text/css',
+  });
+});
+
+test.afterAll(async () => {
+  await host?.close();
+});
+
+function events(page: Page, type?: HostEvent['type'], id?: string): Promise<HostEvent[]> {
+  return page.evaluate(
+    ([t, i]) => hearthHost.events.filter((e) => (!t || e.type === t) && (!i || e.id === i)),
+    [type, id] as const,
+  );
+}
+
+async function waitReady(page: Page, id: string): Promise<HostEvent> {
+  await expect
+    .poll(async () => (await events(page, 'ready', id)).length + (await events(page, 'error', id)).length, {
+      timeout: 60_000,
+    })
+    .toBeGreaterThan(0);
+  const errors = await events(page, 'error', id);
+  expect(errors.map((e) => e.detail)).toEqual([]);
+  return (await events(page, 'ready', id))[0]!;
+}
+
+function sendGreedy(page: Page, id: string, text = question) {
+  return page.evaluate(
+    async ([i, t, sampling]) => {
+      const element = document.getElementById(i) as ChatElement;
+      element.sampling = sampling;
+      return element.send(t);
+    },
+    [id, text, greedy] as const,
+  );
+}
+
+test('from another origin: loads, answers with the demo model and emits its events', async ({ page }) => {
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  host.put('/neutral.html', {
+    body: hostPageHtml({ title: 'Neutral host', libBase, styles: ['/host.css'], chats: [{ id: 'a' }] }),
+  });
+  await page.goto(`${host.origin}/neutral.html`);
+  const ready = await waitReady(page, 'a');
+  expect(ready.detail).toMatchObject({
+    model: 'hearth-demo/tiny-llama-chat',
+    crossOriginIsolated: false,
+  });
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+  if (ready.detail.device === 'wasm') expect(ready.detail.wasmThreads).toBe(1);
+  expect(String(ready.detail.note)).toContain('one thread');
+
+  const answer = await sendGreedy(page, 'a');
+  expect(answer).toMatchObject({ role: 'assistant', content: expectedAnswer, finish: 'length' });
+  await expect(page.locator('hearth-chat .message.assistant .markdown')).toContainText(expectedAnswer.trim());
+
+  const messages = await events(page, 'message', 'a');
+  expect(messages.map((e) => [e.detail.role, e.detail.content])).toEqual([
+    ['user', question],
+    ['assistant', expectedAnswer],
+  ]);
+  const progress = await events(page, 'progress', 'a');
+  expect(progress.length).toBeGreaterThan(0);
+  expect(progress.every((e) => e.detail.part === 'chat')).toBe(true);
+  expect(pageErrors).toEqual([]);
+
+  // One worker, started from a Blob module of this page's origin (not data:, not the library's origin).
+  const workers = page.workers();
+  expect(workers.map((w) => new URL(w.url()).protocol)).toEqual(['blob:']);
+  expect(workers[0]!.url()).toContain(`blob:${host.origin}/`);
+  // Inside it, the worker's chunks and onnxruntime's WASM were found beside the worker script on the
+  // library's origin (its import.meta.url is that script's, not the Blob's), and the model came from there.
+  const fetched = await workers[0]!.evaluate(() =>
+    performance.getEntriesByType('resource').map((entry) => entry.name),
+  );
+  expect(fetched.filter((url) => /\/ort[\w.-]*\.(?:wasm|js)$/.test(url))).toEqual([
+    expect.stringMatching(new RegExp(`^${libBase}assets/ort\\.wasm\\.bundle\\.min-[\\w-]+\\.js$`)),
+    expect.stringMatching(new RegExp(`^${libBase}assets/ort-wasm-simd-threaded-[\\w-]+\\.wasm$`)),
+  ]);
+  expect(fetched.some((url) => url.startsWith(`${libOrigin}/models/hearth-demo/tiny-llama-chat/`))).toBe(
+    true,
+  );
+  // The model was kept in this site's OPFS, which an opaque-origin (data:) worker could not open.
+  const stored = await page.evaluate(async () => {
+    const names: string[] = [];
+    for await (const name of (await navigator.storage.getDirectory()).keys()) names.push(name);
+    return names;
+  });
+  expect(stored.length).toBeGreaterThan(0);
+});
+
+test('two components share one engine: one worker, one model, answers in turn', async ({ page }) => {
+  host.put('/two.html', {
+    body: hostPageHtml({
+      title: 'Two chats',
+      libBase,
+      styles: ['/host.css'],
+      chats: [{ id: 'a' }, { id: 'b', attributes: { 'system-prompt': '' } }],
+    }),
+  });
+  const modelFiles: string[] = [];
+  page.context().on('request', (request) => {
+    if (request.url().endsWith('/onnx/model_q4.onnx_data')) modelFiles.push(request.url());
+  });
+  await page.goto(`${host.origin}/two.html`);
+  await waitReady(page, 'a');
+  await waitReady(page, 'b');
+  expect(page.workers()).toHaveLength(1);
+  // Both asked at once: the engine answers one, then the other, each with its own conversation.
+  const [first, second] = await Promise.all([sendGreedy(page, 'a'), sendGreedy(page, 'b')]);
+  expect(first.content).toBe(expectedAnswer);
+  expect(second.content).toBe(expectedAnswer);
+  expect(page.workers()).toHaveLength(1);
+
+  // Another device is another engine: refused with a clear code, and nothing more is started.
+  await page.evaluate(() => hearthHost.add('c', { device: 'wasm' }));
+  await expect
+    .poll(async () => (await events(page, 'error', 'c')).map((e) => e.detail.code))
+    .toEqual(['HEARTH_CHAT_ENGINE_CONFLICT']);
+  const conflict = (await events(page, 'error', 'c'))[0]!.detail;
+  expect(String(conflict.message)).toContain('hearth-demo/tiny-llama-chat on auto');
+  await page.evaluate(() => hearthHost.add('d', { model: 'hearth-demo/another-model' }));
+  await expect
+    .poll(async () => (await events(page, 'error', 'd')).map((e) => e.detail.code))
+    .toEqual(['HEARTH_CHAT_ENGINE_CONFLICT']);
+  expect(page.workers()).toHaveLength(1);
+
+  // Once the others are removed the engine stops, and the next message starts one with c's settings.
+  const closed = new Promise<void>((resolve) => page.workers()[0]!.on('close', () => resolve()));
+  await page.evaluate(() => ['a', 'b', 'd'].forEach((id) => document.getElementById(id)!.remove()));
+  await closed;
+  expect(page.workers()).toHaveLength(0);
+  expect((await sendGreedy(page, 'c')).content).toBe(expectedAnswer);
+  expect(page.workers()).toHaveLength(1);
+  const ready = await events(page, 'ready', 'c');
+  expect(ready.map((e) => e.detail.device)).toEqual(['wasm']);
+});
+
+test('send, stop and clear; a setting it cannot use is an error event naming it', async ({ page }) => {
+  host.put('/api.html', {
+    body: hostPageHtml({ title: 'API', libBase, styles: ['/host.css'], chats: [{ id: 'a' }] }),
+  });
+  await page.goto(`${host.origin}/api.html`);
+  await waitReady(page, 'a');
+  const stopped = await page.evaluate(async () => {
+    const element = document.getElementById('a') as ChatElement;
+    element.sampling = { temperature: 0, top_p: 1, max_tokens: 200 };
+    const answer = element.send('Tell me about Hearth.');
+    const busy = await element.send('again').catch((error: { code: string }) => error.code);
+    element.stop();
+    return { answer: await answer, busy, count: element.messages.length };
+  });
+  expect(stopped.answer.finish).toBe('abort');
+  expect(stopped.busy).toBe('HEARTH_CHAT_BUSY');
+  expect(stopped.count).toBe(2);
+  await expect(page.locator('hearth-chat [data-state="stopped"]')).toBeVisible();
+  expect(
+    await page.evaluate(() => (document.getElementById('a') as ChatElement).send('   ').catch((e) => e.code)),
+  ).toBe('INVALID_INPUT');
+  await page.evaluate(() => (document.getElementById('a') as ChatElement).clear());
+  expect(await page.evaluate(() => (document.getElementById('a') as ChatElement).messages)).toEqual([]);
+  await expect(page.locator('hearth-chat .message')).toHaveCount(0);
+
+  await page.evaluate(() =>
+    document.getElementById('a')!.setAttribute('models-base-url', 'ftp://example.org/'),
+  );
+  await expect
+    .poll(async () => (await events(page, 'error', 'a')).map((e) => [e.detail.code, e.detail.message]))
+    .toEqual([['HEARTH_CHAT_INVALID_ATTRIBUTE', expect.stringContaining('models-base-url')]]);
+  await page.evaluate(() => document.getElementById('a')!.setAttribute('agent', '{"steps": []}'));
+  await page.evaluate(() => document.getElementById('a')!.removeAttribute('models-base-url'));
+  expect(
+    await page.evaluate(() =>
+      (document.getElementById('a') as ChatElement).send('Hello').catch((e) => e.code),
+    ),
+  ).toBe('HEARTH_CHAT_AGENT_UNAVAILABLE');
+});
+
+/** The policy docs/embedding.md gives, with this run's origins in place of its examples. */
+function documentedPolicy(): string {
+  const docs = readFileSync(join(repoRoot, 'docs/embedding.md'), 'utf8');
+  const line = /^Content-Security-Policy: (.+)$/m.exec(docs)?.[1];
+  if (!line) throw new Error('docs/embedding.md gives no Content-Security-Policy line');
+  return line.replaceAll('https://hearth.example', libOrigin);
+}
+
+test('under the strict CSP of docs/embedding.md, Trusted Types included, it loads and answers', async ({
+  page,
+}) => {
+  const policy = documentedPolicy();
+  expect(policy).toContain("require-trusted-types-for 'script'");
+  host.put('/strict.html', {
+    body: hostPageHtml({ title: 'Strict host', libBase, styles: ['/host.css'], chats: [{ id: 'a' }] }),
+    headers: { 'Content-Security-Policy': policy },
+  });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  const response = await page.goto(`${host.origin}/strict.html`);
+  expect(response?.headers()['content-security-policy']).toBe(policy);
+  await waitReady(page, 'a');
+  // The policy is in force: a string into innerHTML, and a fetch from an origin it does not list, are refused.
+  expect(
+    await page.evaluate(
+      async (elsewhere) => {
+        const refused: string[] = [];
+        try {
+          document.createElement('div').innerHTML = '<b>x</b>';
+        } catch (error) {
+          refused.push((error as Error).name);
+        }
+        await fetch(elsewhere).catch((error: Error) => refused.push(error.name));
+        return refused;
+      },
+      libOrigin.replace('127.0.0.1', 'localhost'),
+    ),
+  ).toEqual(['TypeError', 'TypeError']);
+  const answer = await sendGreedy(page, 'a');
+  expect(answer.content).toBe(expectedAnswer);
+  // Rendered through marked and DOMPurify into the page (TrustedHTML, policy `dompurify`).
+  await expect(page.locator('hearth-chat .message.assistant .markdown p')).toHaveText(expectedAnswer.trim());
+  expect(page.workers()).toHaveLength(1);
+  const violations = await page.evaluate(() => hearthHost.violations);
+  // The two probes above are the only violations: the component itself causes none.
+  expect(violations).toEqual([
+    expect.stringMatching(/^require-trusted-types-for /),
+    expect.stringMatching(/^connect-src http:\/\/localhost:/),
+  ]);
+  expect(pageErrors).toEqual([]);
+});
