@@ -1,8 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { buildLibraryOnce, repoRoot } from './library/library-build.ts';
+import { measureComponentSize } from '../../bench/pwa/component-size.ts';
+import { buildLibraryOnce, libDir, repoRoot } from './library/library-build.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
 import { hostPageHtml, serveHostPages, type HostPages } from './support/host-pages.ts';
+import { pixelDiff } from './support/pixel-diff.ts';
 
 /*
  * <hearth-chat> as another site embeds it: the library build (dist/lib) and the demo models are
@@ -50,8 +53,16 @@ test.beforeAll(async () => {
   test.setTimeout(240_000);
   buildLibraryOnce();
   host = await serveHostPages();
+  // Placed at whole pixels: the pages' own text above it must not move it by a fraction of a pixel,
+  // which would change every pixel's anti-aliasing rather than its style.
   host.put('/host.css', {
-    body: 'hearth-chat { display: block; width: 480px; height: 560px; }',
+    body:
+      'hearth-chat { display: block; position: absolute; left: 440px; top: 40px; width: 480px; height: 560px; }\n' +
+      'main > :not(hearth-chat) { max-width: 340px; }',
+    type: 'text/css',
+  });
+  host.put('/aggressive.css', {
+    body: readFileSync(join(repoRoot, 'tests/fixtures/embed/aggressive.css'), 'utf8'),
     type: 'text/css',
   });
 });
@@ -142,6 +153,9 @@ test('from another origin: loads, answers with the demo model and emits its even
     return names;
   });
   expect(stored.length).toBeGreaterThan(0);
+
+  // Accessible as the app is: no serious or critical axe violation, the answer included.
+  await expectNoSeriousViolations(page);
 });
 
 test('two components share one engine: one worker, one model, answers in turn', async ({ page }) => {
@@ -281,4 +295,88 @@ test('under the strict CSP of docs/embedding.md, Trusted Types included, it load
     expect.stringMatching(/^connect-src http:\/\/localhost:/),
   ]);
   expect(pageErrors).toEqual([]);
+});
+
+test('on a page with aggressive CSS it looks as on a neutral page, and takes its theme only from its API', async ({
+  browser,
+}) => {
+  // The same conversation on a neutral page and on one whose CSS attacks every inherited property.
+  const shots: Buffer[] = [];
+  for (const [name, styles] of [
+    ['neutral-look', ['/host.css']],
+    ['aggressive-look', ['/aggressive.css', '/host.css']],
+  ] as const) {
+    host.put(`/${name}.html`, {
+      body: hostPageHtml({
+        title: 'A site with its own style',
+        libBase,
+        styles: [...styles],
+        chats: [{ id: 'a' }],
+      }),
+    });
+    const page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
+    await page.goto(`${host.origin}/${name}.html`);
+    await waitReady(page, 'a');
+    expect((await sendGreedy(page, 'a')).content).toBe(expectedAnswer);
+    shots.push(await page.locator('#a').screenshot({ animations: 'disabled' }));
+    await page
+      .locator('#a')
+      .screenshot({ path: test.info().outputPath(`${name}.png`), animations: 'disabled' });
+    if (name === 'aggressive-look') {
+      await page.screenshot({
+        path: join(repoRoot, 'docs/screenshots/hearth-chat-embed.png'),
+        animations: 'disabled',
+      });
+      // The page's CSS did apply to the page itself: its paragraphs are uppercase Georgia.
+      expect(await page.locator('main > p').evaluate((p) => getComputedStyle(p).textTransform)).toBe(
+        'uppercase',
+      );
+    }
+    await page.close();
+  }
+  const diff = await pixelDiff(browser, shots[0]!, shots[1]!);
+  console.log(
+    `hearth-chat look: ${diff.differing} of ${diff.width}x${diff.height} pixels differ (${(diff.ratio * 100).toFixed(3)}%)`,
+  );
+  // The bar is the issue's: at most 1% of the component's area.
+  expect(diff.width * diff.height).toBe(480 * 560);
+  expect(diff.ratio).toBeLessThanOrEqual(0.01);
+  // And where they differ: only in the four corners, where the page shows through the frame's
+  // rounded border (radius 12 px, so a 12 x 12 square at each corner).
+  const inCorner = ([x, y]: [number, number]) =>
+    (x < 12 || x >= diff.width - 12) && (y < 12 || y >= diff.height - 12);
+  expect(diff.where.filter((pixel) => !inCorner(pixel))).toEqual([]);
+
+  // What a page may change: the custom properties and the parts.
+  const themed = await browser.newPage();
+  host.put('/themed.css', {
+    body: 'hearth-chat { --hearth-accent: rgb(11, 122, 90); } hearth-chat::part(send-button) { border-radius: 17px; }',
+    type: 'text/css',
+  });
+  host.put('/themed.html', {
+    body: hostPageHtml({
+      title: 'Themed',
+      libBase,
+      styles: ['/host.css', '/themed.css'],
+      chats: [{ id: 'a' }],
+    }),
+  });
+  await themed.goto(`${host.origin}/themed.html`);
+  const send = themed.locator('hearth-chat [part="send-button"]');
+  await expect(send).toHaveCSS('background-color', 'rgb(11, 122, 90)');
+  await expect(send).toHaveCSS('border-top-left-radius', '17px');
+  await themed.close();
+});
+
+test('component_kb_gzip: the JavaScript fetched before it is usable stays within 100 kB gzip', async ({
+  browser,
+}) => {
+  const size = await measureComponentSize({ browser, libBase, libDir });
+  console.log(
+    JSON.stringify({ component_kb_gzip: size.kbGzip, ready_ms: size.readyMs, scripts: size.scripts }),
+  );
+  // The entry and what it imports before `ready` (Lit, the runtime's page side), not the renderer.
+  expect(size.scripts.map((script) => script.path)).toContain('hearth-chat.js');
+  expect(size.scripts.length).toBeGreaterThan(2);
+  expect(size.kbGzip).toBeLessThanOrEqual(100);
 });

@@ -501,7 +501,7 @@ export class HearthChat extends LitElement {
     if (message.role === 'user')
       return html`<article class="message user" part="message user-message" aria-label="Your message">
         <div class="who">You</div>
-        ${message.content}
+        <div class="text">${message.content}</div>
       </article>`;
     return html`<article class="message assistant" part="message assistant-message" aria-label="Answer">
       <div class="who">Assistant</div>

@@ -103,6 +103,8 @@ export const frameStyles = css`
     background: var(--bubble);
     align-self: flex-end;
     max-inline-size: 85%;
+  }
+  .message.user .text {
     white-space: pre-wrap;
     overflow-wrap: anywhere;
   }
