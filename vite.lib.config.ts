@@ -3,14 +3,15 @@ import { defineConfig, type Plugin } from 'vite';
 /**
  * The library build (`dist/lib/`, ES modules): src/index.ts with its dependencies bundled, the
  * workers as their own chunks and onnxruntime's .wasm as files beside them. Library mode would inline
- * every asset as base64 (a 28 MB binary inside a script); `?no-inline` keeps them files.
+ * every asset as base64 (a 28 MB binary inside a script); `?no-inline` keeps them files (and the
+ * `.mjs` glue that ORT's threads fetch on another origin's page, see browser-wasm-paths.ts).
  */
 function wasmAsFiles(): Plugin {
   return {
     name: 'hearth-wasm-as-files',
     enforce: 'pre',
     async resolveId(source, importer, options) {
-      if (!/\.wasm\?url$/.test(source)) return null;
+      if (!/\.(?:wasm|mjs)\?url$/.test(source)) return null;
       return this.resolve(`${source}&no-inline`, importer, { ...options, skipSelf: true });
     },
     // onnxruntime's own fallback URLs (`new URL('ort-….wasm', import.meta.url)`, used only when no

@@ -1,7 +1,11 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { measureComponentSize } from '../../bench/pwa/component-size.ts';
+import { DEMO_ADAPTER, DEMO_PROJECT, publishDemoAdapter } from '../../scripts/demo-seed.ts';
+import { loadConfig } from '../../server/config.ts';
+import { startServer } from '../../server/server.ts';
 import { buildLibraryOnce, libDir, repoRoot } from './library/library-build.ts';
 import { expectNoSeriousViolations } from './support/axe.ts';
 import { hostPageHtml, serveHostPages, type HostPages } from './support/host-pages.ts';
@@ -156,6 +160,24 @@ test('from another origin: loads, answers with the demo model and emits its even
 
   // Accessible as the app is: no serious or critical axe violation, the answer included.
   await expectNoSeriousViolations(page);
+});
+
+test('on a cross-origin isolated host (COOP and COEP, as docs/embedding.md says) WASM runs threads', async ({
+  page,
+}) => {
+  host.put('/isolated.html', {
+    body: hostPageHtml({ title: 'Isolated host', libBase, styles: ['/host.css'], chats: [{ id: 'a' }] }),
+    headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+  });
+  await page.goto(`${host.origin}/isolated.html`);
+  const ready = await waitReady(page, 'a');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  expect(ready.detail).toMatchObject({ crossOriginIsolated: true, device: 'wasm' });
+  // Hearth's rule: min(cores, 4) on an isolated page (one thread is all a one-core machine gets).
+  expect(ready.detail.wasmThreads).toBe(Math.min(cores, 4));
+  // onnxruntime started its thread workers from a Blob of its glue, fetched from the library's origin.
+  expect((await sendGreedy(page, 'a')).content).toBe(expectedAnswer);
+  if (cores > 1) expect(page.workers().length).toBeGreaterThan(1);
 });
 
 test('two components share one engine: one worker, one model, answers in turn', async ({ page }) => {
@@ -379,4 +401,93 @@ test('component_kb_gzip: the JavaScript fetched before it is usable stays within
   expect(size.scripts.map((script) => script.path)).toContain('hearth-chat.js');
   expect(size.scripts.length).toBeGreaterThan(2);
   expect(size.kbGzip).toBeLessThanOrEqual(100);
+});
+
+test("answers from a collection of the site's own document store, and lists its sources", async ({
+  page,
+}) => {
+  // The site's documents, put in its store by the site itself with the library's API (from the same
+  // library build, its workers started the same way as the component's).
+  const portable = readdirSync(libDir).find((file) => /^portable-workers-[\w-]+\.js$/.test(file))!;
+  host.put('/seed.js', {
+    type: 'text/javascript',
+    body: `
+      const { createHearth } = await import('${libBase}index.js');
+      const { portableWorkerHosts } = await import('${libBase}${portable}');
+      const { embedderHost, ragHost } = portableWorkerHosts();
+      const hearth = createHearth({
+        embedder: { model: { baseUrl: '${libOrigin}/models', modelId: 'hearth-demo/tiny-embed' } },
+        embedderHost,
+        ragHost,
+      });
+      const notes = await hearth.rag.createCollection({ name: 'site notes' });
+      await hearth.rag.ingest({ collectionId: notes.id, title: 'Opening hours', content: 'The shop opens at nine and closes at six, every day but Sunday.' });
+      await hearth.rag.ingest({ collectionId: notes.id, title: 'Returns', content: 'Returns are accepted within thirty days with a receipt.' });
+      hearth.dispose();
+      globalThis.seeded = notes.id;
+    `,
+  });
+  host.put('/documents.html', {
+    body: hostPageHtml({ title: 'Documents', libBase, styles: ['/host.css'] }).replace(
+      '</head>',
+      '<script type="module" src="/seed.js"></script></head>',
+    ),
+  });
+  await page.goto(`${host.origin}/documents.html`);
+  await page.waitForFunction(() => 'seeded' in globalThis, undefined, { timeout: 60_000 });
+  await page.evaluate(() =>
+    hearthHost.add('a', { 'embedding-model': 'hearth-demo/tiny-embed', collection: 'site notes' }),
+  );
+  await waitReady(page, 'a');
+  const answer = (await sendGreedy(page, 'a', 'When does the shop open?')) as {
+    sources?: Array<{ title: string }>;
+  };
+  // Both passages of the collection were found for the question and given to the model, numbered.
+  expect(answer.sources?.map((source) => source.title).sort()).toEqual(['Opening hours', 'Returns']);
+  await expect(page.locator('hearth-chat [part="sources"] li')).toHaveCount(2);
+  const message = (await events(page, 'message', 'a')).at(-1)!;
+  expect(message.detail.sources).toEqual(answer.sources);
+  // The component's own engine: the LLM worker, the embedder and the document store (the seeding ones stopped).
+  await expect.poll(() => page.workers().length).toBe(3);
+});
+
+test('uses a LoRA adapter synced from the fine-tuning server named by api-base-url', async ({ page }) => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'hearth-chat-adapters-'));
+  const server = await startServer(
+    loadConfig({}, [], { port: 0, dataDir, corsOrigins: host.origin, trainerDevice: 'cpu' }),
+  );
+  try {
+    await publishDemoAdapter(server.services);
+    const key = server.services.keys.create(DEMO_PROJECT, 'adapters:read').key;
+    host.put('/adapter.html', {
+      body: hostPageHtml({ title: 'Adapter', libBase, styles: ['/host.css'], chats: [{ id: 'plain' }] }),
+    });
+    await page.goto(`${host.origin}/adapter.html`);
+    await waitReady(page, 'plain');
+    const plain = await sendGreedy(page, 'plain');
+    expect(plain.content).toBe(expectedAnswer);
+    // A second component on the same engine, with the adapter: same model, same question, another answer.
+    await page.evaluate(
+      ([url, apiKey]) => {
+        hearthHost.add('adapted', {});
+        const element = document.getElementById('adapted') as ChatElement & { apiKey: string };
+        element.apiKey = apiKey;
+        element.setAttribute('api-base-url', url);
+        element.setAttribute('adapter', 'demo-upper');
+      },
+      [server.url, key] as const,
+    );
+    await waitReady(page, 'adapted');
+    const adapted = await sendGreedy(page, 'adapted');
+    expect(adapted.finish).not.toBe('error');
+    expect(adapted.content).not.toBe(plain.content);
+    expect(page.workers()).toHaveLength(1);
+    // The plain one is still the base model: adapters are per request (asked afresh, without history).
+    await page.evaluate(() => (document.getElementById('plain') as ChatElement).clear());
+    expect((await sendGreedy(page, 'plain')).content).toBe(expectedAnswer);
+    expect(DEMO_ADAPTER.name).toBe('demo-upper');
+  } finally {
+    await server.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });

@@ -117,7 +117,7 @@ export function acquireEngine(holder: EngineHolder, config: HearthChatConfig): E
       holder,
       adapterKey,
       () => openAdapters(chat, config),
-      () => undefined, // stopped with the chat engine it feeds
+      (sync) => void sync.then((started) => started.stop()).catch(() => undefined),
     );
 
   let released = false;
@@ -145,7 +145,10 @@ export function acquireEngine(holder: EngineHolder, config: HearthChatConfig): E
           'HEARTH_CHAT_INVALID_ATTRIBUTE',
           'Set `api-base-url` and `apiKey` to use an adapter.',
         );
-      const ref = (await adapters).resolve(name);
+      const sync = await adapters;
+      // Not on this device yet: one sync now (the background one may not have run).
+      if (!sync.current(name)) await sync.sync();
+      const ref = sync.resolve(name);
       const loaded = await (await chat.hearth).chat.adapters.list();
       if (loaded.some((adapter) => adapter.ref === ref)) return ref;
       // The engine lost its adapters (a model reload after a lost GPU): a new sync hands them over again.
@@ -273,11 +276,16 @@ function stopHearth(hearth: Promise<Hearth>): void {
   void hearth.then((started) => started.dispose()).catch(() => undefined);
 }
 
-/** Adapter sync on the shared chat engine: stored adapters go to the engine once its model is loaded. */
+/**
+ * Adapter sync on the shared chat engine: the adapters stored on this device go to the engine once its
+ * model is loaded, and the server is asked for new versions now and every minute while it is open.
+ */
 async function openAdapters(chat: ChatPiece, config: HearthChatConfig): Promise<AdapterSync> {
   await chat.capabilities;
   const settings = { baseUrl: config.apiBaseUrl!, apiKey: config.apiKey!, baseModel: config.model };
-  return (await chat.hearth).adapters(settings);
+  const sync = await (await chat.hearth).adapters(settings);
+  sync.start();
+  return sync;
 }
 
 /** For tests: how many elements hold each piece. */
