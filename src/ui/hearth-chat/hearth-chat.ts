@@ -619,3 +619,9 @@ function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
 }
 
 if (!customElements.get('hearth-chat')) customElements.define('hearth-chat', HearthChat);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hearth-chat': HearthChat;
+  }
+}
