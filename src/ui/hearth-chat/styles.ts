@@ -29,15 +29,16 @@ export function portable(sheet: CSSResult): CSSResult {
 export const frameStyles = css`
   :host {
     display: block;
-    block-size: 32em;
+    block-size: 480px;
     inline-size: auto;
-    contain: content;
   }
   :host([hidden]) {
     display: none;
   }
   .frame {
     all: initial;
+    /* Here, not on :host, where a reset of the page (all: unset) would undo it. */
+    contain: content;
     visibility: inherit;
     pointer-events: inherit;
     box-sizing: border-box;

@@ -19,16 +19,18 @@ export async function pixelDiff(browser: Browser, a: Buffer, b: Buffer): Promise
   try {
     return await page.evaluate(
       async ([first, second]) => {
-        const decode = async (base64: string) => {
-          const bitmap = await createImageBitmap(
-            await (await fetch(`data:image/png;base64,${base64}`)).blob(),
-          );
-          const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-          const context = canvas.getContext('2d')!;
-          context.drawImage(bitmap, 0, 0);
-          return context.getImageData(0, 0, bitmap.width, bitmap.height);
-        };
-        const [x, y] = await Promise.all([decode(first), decode(second)]);
+        // No named inner functions: tsx (the benches) would wrap them in a helper the page lacks.
+        const [x, y] = (await Promise.all(
+          [first, second].map(async (base64) => {
+            const bitmap = await createImageBitmap(
+              await (await fetch(`data:image/png;base64,${base64}`)).blob(),
+            );
+            const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+            const context = canvas.getContext('2d')!;
+            context.drawImage(bitmap, 0, 0);
+            return context.getImageData(0, 0, bitmap.width, bitmap.height);
+          }),
+        )) as [ImageData, ImageData];
         const width = Math.max(x.width, y.width);
         const height = Math.max(x.height, y.height);
         if (x.width !== y.width || x.height !== y.height)
