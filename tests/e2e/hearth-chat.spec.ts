@@ -104,7 +104,9 @@ function sendGreedy(page: Page, id: string, text = question) {
   );
 }
 
-test('from another origin: loads, answers with the demo model and emits its events', async ({ page }) => {
+test('from another origin: loads, answers with the demo model, emits its events; send, stop, clear', async ({
+  page,
+}) => {
   const pageErrors: string[] = [];
   page.on('pageerror', (error) => pageErrors.push(error.message));
   host.put('/neutral.html', {
@@ -160,6 +162,41 @@ test('from another origin: loads, answers with the demo model and emits its even
 
   // Accessible as the app is: no serious or critical axe violation, the answer included.
   await expectNoSeriousViolations(page);
+
+  // The methods: a second send while answering is refused, stop freezes the answer, clear empties it.
+  await page.evaluate(() => (document.getElementById('a') as ChatElement).clear());
+  const stopped = await page.evaluate(async () => {
+    const element = document.getElementById('a') as ChatElement;
+    element.sampling = { temperature: 0, top_p: 1, max_tokens: 200 };
+    const answer = element.send('Tell me about Hearth.');
+    const busy = await element.send('again').catch((error: { code: string }) => error.code);
+    element.stop();
+    return { answer: await answer, busy, count: element.messages.length };
+  });
+  expect(stopped.answer.finish).toBe('abort');
+  expect(stopped.busy).toBe('HEARTH_CHAT_BUSY');
+  expect(stopped.count).toBe(2);
+  await expect(page.locator('hearth-chat [data-state="stopped"]')).toBeVisible();
+  expect(
+    await page.evaluate(() => (document.getElementById('a') as ChatElement).send('   ').catch((e) => e.code)),
+  ).toBe('INVALID_INPUT');
+  await page.evaluate(() => (document.getElementById('a') as ChatElement).clear());
+  expect(await page.evaluate(() => (document.getElementById('a') as ChatElement).messages)).toEqual([]);
+  await expect(page.locator('hearth-chat .message')).toHaveCount(0);
+
+  await page.evaluate(() =>
+    document.getElementById('a')!.setAttribute('models-base-url', 'ftp://example.org/'),
+  );
+  await expect
+    .poll(async () => (await events(page, 'error', 'a')).map((e) => [e.detail.code, e.detail.message]))
+    .toEqual([['HEARTH_CHAT_INVALID_ATTRIBUTE', expect.stringContaining('models-base-url')]]);
+  await page.evaluate(() => document.getElementById('a')!.setAttribute('agent', '{"steps": []}'));
+  await page.evaluate(() => document.getElementById('a')!.removeAttribute('models-base-url'));
+  expect(
+    await page.evaluate(() =>
+      (document.getElementById('a') as ChatElement).send('Hello').catch((e) => e.code),
+    ),
+  ).toBe('HEARTH_CHAT_AGENT_UNAVAILABLE');
 });
 
 test('on a cross-origin isolated host (COOP and COEP, as docs/embedding.md says) WASM runs threads', async ({
@@ -225,46 +262,6 @@ test('two components share one engine: one worker, one model, answers in turn', 
   expect(page.workers()).toHaveLength(1);
   const ready = await events(page, 'ready', 'c');
   expect(ready.map((e) => e.detail.device)).toEqual(['wasm']);
-});
-
-test('send, stop and clear; a setting it cannot use is an error event naming it', async ({ page }) => {
-  host.put('/api.html', {
-    body: hostPageHtml({ title: 'API', libBase, styles: ['/host.css'], chats: [{ id: 'a' }] }),
-  });
-  await page.goto(`${host.origin}/api.html`);
-  await waitReady(page, 'a');
-  const stopped = await page.evaluate(async () => {
-    const element = document.getElementById('a') as ChatElement;
-    element.sampling = { temperature: 0, top_p: 1, max_tokens: 200 };
-    const answer = element.send('Tell me about Hearth.');
-    const busy = await element.send('again').catch((error: { code: string }) => error.code);
-    element.stop();
-    return { answer: await answer, busy, count: element.messages.length };
-  });
-  expect(stopped.answer.finish).toBe('abort');
-  expect(stopped.busy).toBe('HEARTH_CHAT_BUSY');
-  expect(stopped.count).toBe(2);
-  await expect(page.locator('hearth-chat [data-state="stopped"]')).toBeVisible();
-  expect(
-    await page.evaluate(() => (document.getElementById('a') as ChatElement).send('   ').catch((e) => e.code)),
-  ).toBe('INVALID_INPUT');
-  await page.evaluate(() => (document.getElementById('a') as ChatElement).clear());
-  expect(await page.evaluate(() => (document.getElementById('a') as ChatElement).messages)).toEqual([]);
-  await expect(page.locator('hearth-chat .message')).toHaveCount(0);
-
-  await page.evaluate(() =>
-    document.getElementById('a')!.setAttribute('models-base-url', 'ftp://example.org/'),
-  );
-  await expect
-    .poll(async () => (await events(page, 'error', 'a')).map((e) => [e.detail.code, e.detail.message]))
-    .toEqual([['HEARTH_CHAT_INVALID_ATTRIBUTE', expect.stringContaining('models-base-url')]]);
-  await page.evaluate(() => document.getElementById('a')!.setAttribute('agent', '{"steps": []}'));
-  await page.evaluate(() => document.getElementById('a')!.removeAttribute('models-base-url'));
-  expect(
-    await page.evaluate(() =>
-      (document.getElementById('a') as ChatElement).send('Hello').catch((e) => e.code),
-    ),
-  ).toBe('HEARTH_CHAT_AGENT_UNAVAILABLE');
 });
 
 /** The policy docs/embedding.md gives, with this run's origins in place of its examples. */
@@ -515,14 +512,14 @@ test('uses a LoRA adapter synced from the fine-tuning server named by api-base-u
     expect(plain.content).toBe(expectedAnswer);
     // A second component on the same engine, with the adapter: same model, same question, another answer.
     await page.evaluate(
-      ([url, apiKey]) => {
+      ([url, apiKey, adapter]) => {
         hearthHost.add('adapted', {});
         const element = document.getElementById('adapted') as ChatElement & { apiKey: string };
         element.apiKey = apiKey;
         element.setAttribute('api-base-url', url);
-        element.setAttribute('adapter', 'demo-upper');
+        element.setAttribute('adapter', adapter);
       },
-      [server.url, key] as const,
+      [server.url, key, DEMO_ADAPTER.name] as const,
     );
     await waitReady(page, 'adapted');
     const adapted = await sendGreedy(page, 'adapted');
@@ -532,7 +529,6 @@ test('uses a LoRA adapter synced from the fine-tuning server named by api-base-u
     // The plain one is still the base model: adapters are per request (asked afresh, without history).
     await page.evaluate(() => (document.getElementById('plain') as ChatElement).clear());
     expect((await sendGreedy(page, 'plain')).content).toBe(expectedAnswer);
-    expect(DEMO_ADAPTER.name).toBe('demo-upper');
   } finally {
     await server.close();
     rmSync(dataDir, { recursive: true, force: true });
