@@ -102,6 +102,7 @@ async function handoff() {
     lastAgent: result.lastAgent?.name,
     items: itemSummary(result.newItems),
     finalOutput: result.finalOutput,
+    usage: result.state.usage,
   };
 }
 
