@@ -3,9 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { setTracingDisabled } from '@openai/agents-core';
 import { build, type Manifest } from 'vite';
 import { printResult, startBenchBrowser } from '../lib/browser.ts';
-import type { RunnerBench } from './runner-page.ts';
+import { runnerBench, type RunnerBench } from './runner-page.ts';
 
 /**
  * `npm run bench:interop`: what building on OpenAI Agents JS (@openai/agents-core) or the AI SDK
@@ -14,17 +15,23 @@ import type { RunnerBench } from './runner-page.ts';
  * - `interop-chunk` (per library): a production build of an app that already runs Hearth's runtime
  *   (bench/interop/chunk) and imports the library with its Hearth adapter only when asked; the
  *   JavaScript that lazy import adds (its chunk and the chunks only it needs), raw and gzipped.
- * - `interop-runner`: agents-core's own time per turn in Chromium (HearthModel over a chat source
- *   that answers at once, a tool that returns at once, BENCH_INTEROP_TURNS turns, the median of
- *   BENCH_INTEROP_ROUNDS runs), and the RunState such a run leaves: its size and the time to
- *   serialise it (`toString`) and read it back (`fromString`); the size of a state paused for approval.
+ * - `interop-runner` (per run length in BENCH_INTEROP_TURNS, default 10 and 100 tool turns):
+ *   agents-core's own time per turn in Chromium (HearthModel over a chat source that answers at
+ *   once, a tool that returns at once; the median of BENCH_INTEROP_ROUNDS runs), the part of it
+ *   spent in the model call (HearthModel's mapping and the scripted answer), the same with the
+ *   RunState serialised after every tool result (what keeping a run's state each turn costs before
+ *   any storage write), and the RunState the run leaves: its size and the time to serialise it
+ *   (`toString`) and read it back (`fromString`); and the size of a state paused for approval.
+ * - `interop-runner-cpu` (per run length): the same runs in this Node process, in CPU time (user +
+ *   system, `process.cpuUsage`) per turn, which other processes on a busy machine do not inflate as
+ *   they do the browser's wall-clock times; with and without the state kept after every tool result.
  * - `interop-traces`: BENCH_INTEROP_PAIRS pairs of concurrent runs, each with its own trace id; the
  *   spans of each kind, and how many of them ended up in the other run's trace.
  *
  * BENCH_PORT (default 5222) is the dev server's port.
  */
 const root = resolve(import.meta.dirname, '../..');
-const turns = Number(process.env.BENCH_INTEROP_TURNS ?? 100);
+const turnCounts = (process.env.BENCH_INTEROP_TURNS ?? '10,100').split(',').map(Number);
 const rounds = Number(process.env.BENCH_INTEROP_ROUNDS ?? 5);
 const pairs = Number(process.env.BENCH_INTEROP_PAIRS ?? 20);
 const port = Number(process.env.BENCH_PORT ?? 5222);
@@ -32,6 +39,7 @@ const port = Number(process.env.BENCH_PORT ?? 5222);
 const kb = (bytes: number) => Math.round(bytes / 100) / 10;
 
 await measureChunks();
+await measureRunnerCpu();
 await measureRunner();
 
 async function measureChunks() {
@@ -73,6 +81,33 @@ async function measureChunks() {
   }
 }
 
+async function measureRunnerCpu() {
+  setTracingDisabled(true); // as in a browser, where agents-core starts with tracing off
+  const cpuMs = async (work: () => Promise<unknown>) => {
+    const start = process.cpuUsage();
+    await work();
+    const { user, system } = process.cpuUsage(start);
+    return (user + system) / 1000;
+  };
+  await runnerBench.turnCost(10); // warm-up
+  await runnerBench.durableTurnCost(10);
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+  for (const turns of turnCounts) {
+    const plain: number[] = [];
+    const durable: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      plain.push((await cpuMs(() => runnerBench.turnCost(turns))) / (turns + 1));
+      durable.push((await cpuMs(() => runnerBench.durableTurnCost(turns))) / (turns + 1));
+    }
+    printResult({
+      bench: 'interop-runner-cpu',
+      turns,
+      turn_cpu_ms: Math.round(median(plain) * 100) / 100,
+      turn_cpu_ms_saving_state: Math.round(median(durable) * 100) / 100,
+    });
+  }
+}
+
 async function measureRunner() {
   const bench = await startBenchBrowser(port, { watch: false });
   try {
@@ -88,19 +123,28 @@ async function measureRunner() {
         [name, args as unknown[]] as const,
       );
     await call('turnCost', 10); // warm-up: modules compiled, zod schemas built
-    const runs = [];
-    for (let round = 0; round < rounds; round++) runs.push(await call('turnCost', turns));
+    await call('durableTurnCost', 10);
     const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
     const paused = await call('pausedState');
-    printResult({
-      bench: 'interop-runner',
-      turns,
-      turn_ms: Math.round(median(runs.map((r) => r.turnMs)) * 1000) / 1000,
-      state_kb: kb(runs[0]!.stateBytes),
-      serialize_ms: Math.round(median(runs.map((r) => r.serializeMs)) * 10) / 10,
-      restore_ms: Math.round(median(runs.map((r) => r.restoreMs)) * 10) / 10,
-      paused_state_kb: kb(paused.stateBytes),
-    });
+    for (const turns of turnCounts) {
+      const runs = [];
+      const durable = [];
+      for (let round = 0; round < rounds; round++) {
+        runs.push(await call('turnCost', turns));
+        durable.push(await call('durableTurnCost', turns));
+      }
+      printResult({
+        bench: 'interop-runner',
+        turns,
+        turn_ms: Math.round(median(runs.map((r) => r.turnMs)) * 100) / 100,
+        model_call_ms: Math.round(median(runs.map((r) => r.modelMs)) * 100) / 100,
+        turn_ms_saving_state: Math.round(median(durable.map((r) => r.turnMs)) * 100) / 100,
+        state_kb: kb(runs[0]!.stateBytes),
+        serialize_ms: Math.round(median(runs.map((r) => r.serializeMs)) * 10) / 10,
+        restore_ms: Math.round(median(runs.map((r) => r.restoreMs)) * 10) / 10,
+        paused_state_kb: kb(paused.stateBytes),
+      });
+    }
     const traces = await call('concurrentTraces', pairs);
     printResult({
       bench: 'interop-traces',

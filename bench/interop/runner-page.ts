@@ -7,12 +7,14 @@ import {
   setTracingDisabled,
   tool,
   withCustomSpan,
+  type Model,
   type Span,
   type TracingProcessor,
 } from '@openai/agents-core';
 import { z } from 'zod';
 import type {
   ChatCompletion,
+  ChatCompletionChunk,
   ChatCompletionRequest,
   ChatCompletionsCreate,
 } from '../../src/engines/llm/contract.ts';
@@ -35,7 +37,11 @@ const usage = {
  */
 function scriptedChat(calls: number, delayMs: (turn: number) => number) {
   let turn = 0;
-  const create = (async (request: ChatCompletionRequest): Promise<ChatCompletion> => {
+  const create = (async (request: ChatCompletionRequest) => {
+    const completion = await complete(request);
+    return request.stream ? asChunks(completion) : completion;
+  }) as ChatCompletionsCreate;
+  const complete = async (request: ChatCompletionRequest): Promise<ChatCompletion> => {
     const current = turn++;
     const wait = delayMs(current);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
@@ -67,8 +73,31 @@ function scriptedChat(calls: number, delayMs: (turn: number) => number) {
       ],
       usage,
     };
-  }) as ChatCompletionsCreate;
+  };
   return { completions: { create } };
+}
+
+/** A completion as the two chunks a stream of it would hold: the message, then the finish and usage. */
+async function* asChunks(completion: ChatCompletion): AsyncGenerator<ChatCompletionChunk> {
+  const { message, finish_reason } = completion.choices[0]!;
+  const base = {
+    id: completion.id,
+    object: 'chat.completion.chunk' as const,
+    created: 0,
+    model: completion.model,
+  };
+  const tool_calls = message.tool_calls?.map((call, index) => ({ index, ...call }));
+  yield {
+    ...base,
+    choices: [
+      {
+        index: 0,
+        delta: { role: 'assistant', content: message.content ?? undefined, tool_calls },
+        finish_reason: null,
+      },
+    ],
+  };
+  yield { ...base, choices: [{ index: 0, delta: {}, finish_reason }], usage: completion.usage };
 }
 
 const lookup = (needsApproval = false) =>
@@ -85,12 +114,20 @@ const lookup = (needsApproval = false) =>
  * answer at once), and the RunState it leaves, serialised and read back.
  */
 async function turnCost(turns: number) {
-  const agent = new Agent({
-    name: 'looper',
-    instructions: 'Look it up.',
-    model: new HearthModel(scriptedChat(turns, () => 0)),
-    tools: [lookup()],
-  });
+  // The time inside the model call (HearthModel's mapping and the script's answer), kept apart so
+  // the runner's own share can be told from the adapter's.
+  const hearthModel = new HearthModel(scriptedChat(turns, () => 0));
+  let modelMs = 0;
+  const model: Model = {
+    getResponse: async (request) => {
+      const start = performance.now();
+      const response = await hearthModel.getResponse(request);
+      modelMs += performance.now() - start;
+      return response;
+    },
+    getStreamedResponse: (request) => hearthModel.getStreamedResponse(request),
+  };
+  const agent = new Agent({ name: 'looper', instructions: 'Look it up.', model, tools: [lookup()] });
   const started = performance.now();
   const result = await run(agent, 'Weather in Oslo?', { maxTurns: turns + 1 });
   const runMs = performance.now() - started;
@@ -102,11 +139,37 @@ async function turnCost(turns: number) {
   const restoreMs = performance.now() - restoreStart;
   return {
     turnMs: runMs / (turns + 1),
+    modelMs: modelMs / (turns + 1),
     stateBytes: new TextEncoder().encode(serialized).length,
     serializeMs,
     restoreMs,
     items: result.newItems.length,
   };
+}
+
+/**
+ * The same run streamed, its RunState serialised after every tool result, as a durable run that keeps
+ * its state after each turn would: the time per turn with that write's serialisation included.
+ */
+async function durableTurnCost(turns: number) {
+  const agent = new Agent({
+    name: 'looper',
+    instructions: 'Look it up.',
+    model: new HearthModel(scriptedChat(turns, () => 0)),
+    tools: [lookup()],
+  });
+  const started = performance.now();
+  const result = await run(agent, 'Weather in Oslo?', { maxTurns: turns + 1, stream: true });
+  let saved = 0;
+  let bytes = 0;
+  for await (const event of result) {
+    if (event.type === 'run_item_stream_event' && event.name === 'tool_output') {
+      bytes = result.state.toString().length;
+      saved++;
+    }
+  }
+  await result.completed;
+  return { turnMs: (performance.now() - started) / (turns + 1), saved, lastStateChars: bytes };
 }
 
 /** A run paused on its first tool call for approval: the state an app would keep across a reload. */
@@ -205,6 +268,6 @@ async function concurrentTraces(pairs: number) {
   };
 }
 
-export const runnerBench = { turnCost, pausedState, concurrentTraces };
+export const runnerBench = { turnCost, durableTurnCost, pausedState, concurrentTraces };
 export type RunnerBench = typeof runnerBench;
 Object.assign(globalThis, { harness: runnerBench });
