@@ -26,7 +26,9 @@ import { runnerBench, type RunnerBench } from './runner-page.ts';
  *   system, `process.cpuUsage`) per turn, which other processes on a busy machine do not inflate as
  *   they do the browser's wall-clock times; with and without the state kept after every tool result.
  * - `interop-traces`: BENCH_INTEROP_PAIRS pairs of concurrent runs, each with its own trace id; the
- *   spans of each kind, and how many of them ended up in the other run's trace.
+ *   spans of each kind, and how many of them ended up in the other run's trace; once with
+ *   HearthModel's generation spans (opened under the runner's turn) and once with model spans opened
+ *   under the current span, as agents-core's public span API does.
  *
  * BENCH_PORT (default 5222) is the dev server's port.
  */
@@ -38,9 +40,11 @@ const port = Number(process.env.BENCH_PORT ?? 5222);
 
 const kb = (bytes: number) => Math.round(bytes / 100) / 10;
 
-await measureChunks();
-await measureRunnerCpu();
-await measureRunner();
+// BENCH_INTEROP_ONLY=chunks|cpu|browser runs one part (all by default).
+const only = process.env.BENCH_INTEROP_ONLY;
+if (!only || only === 'chunks') await measureChunks();
+if (!only || only === 'cpu') await measureRunnerCpu();
+if (!only || only === 'browser') await measureRunner();
 
 async function measureChunks() {
   const outDir = await mkdtemp(join(tmpdir(), 'hearth-bench-interop-'));
@@ -145,17 +149,20 @@ async function measureRunner() {
         paused_state_kb: kb(paused.stateBytes),
       });
     }
-    const traces = await call('concurrentTraces', pairs);
-    printResult({
-      bench: 'interop-traces',
-      pairs,
-      agent_spans: traces.agent,
-      agent_in_other_trace: traces.agentInOtherTrace,
-      generation_spans: traces.generation,
-      generation_in_other_trace: traces.generationInOtherTrace,
-      custom_spans: traces.custom,
-      custom_in_other_trace: traces.customInOtherTrace,
-    });
+    for (const modelSpans of ['turn-parent', 'current-span'] as const) {
+      const traces = await call('concurrentTraces', pairs, modelSpans);
+      printResult({
+        bench: 'interop-traces',
+        model_spans: modelSpans,
+        pairs,
+        agent_spans: traces.agent,
+        agent_in_other_trace: traces.agentInOtherTrace,
+        generation_spans: traces.generation,
+        generation_in_other_trace: traces.generationInOtherTrace,
+        custom_spans: traces.custom,
+        custom_in_other_trace: traces.customInOtherTrace,
+      });
+    }
   } finally {
     await bench.close();
   }

@@ -7,7 +7,9 @@ import {
   setTracingDisabled,
   tool,
   withCustomSpan,
+  withGenerationSpan,
   type Model,
+  type ModelRequest,
   type Span,
   type TracingProcessor,
 } from '@openai/agents-core';
@@ -195,11 +197,30 @@ interface SpanRecord {
 }
 
 /**
+ * A model that opens its generation span the way agents-core's public span API offers
+ * (`withGenerationSpan`, under the current span) instead of under the parent the runner names, as
+ * model adapters written against that API do.
+ */
+function currentSpanModel(inner: HearthModel, name: string): Model {
+  const withoutParent = (request: ModelRequest): ModelRequest =>
+    ({ ...request, tracing: false, _internal: undefined }) as ModelRequest;
+  return {
+    getResponse: (request) =>
+      withGenerationSpan(async (span) => {
+        span.spanData.model = name;
+        return inner.getResponse(withoutParent(request));
+      }),
+    getStreamedResponse: (request) => inner.getStreamedResponse(request),
+  };
+}
+
+/**
  * `pairs` times: two runs at once (each a supervisor asking its specialist, an agent as a tool,
  * whose tool opens a custom span), each with its own trace id. Counts the spans that ended up in
- * the other run's trace, by kind.
+ * the other run's trace, by kind. `modelSpans`: HearthModel's spans (under the runner's turn), or
+ * spans opened under the current span (`currentSpanModel`).
  */
-async function concurrentTraces(pairs: number) {
+async function concurrentTraces(pairs: number, modelSpans: 'turn-parent' | 'current-span' = 'turn-parent') {
   const spans: SpanRecord[] = [];
   const processor: TracingProcessor = {
     onTraceStart: async () => undefined,
@@ -224,7 +245,9 @@ async function concurrentTraces(pairs: number) {
         ids.set(name, traceId);
         // Different delays per side and turn, so the two runs interleave at different points.
         const chat = scriptedChat(1, (turn) => (turn + side + pair) % 3);
-        const model = new HearthModel(chat, { name });
+        const modelOf = (hearthModel: HearthModel) =>
+          modelSpans === 'turn-parent' ? hearthModel : currentSpanModel(hearthModel, name);
+        const model = modelOf(new HearthModel(chat, { name }));
         const specialist = new Agent({
           name: `${name} specialist`,
           instructions: 'Look it up.',
@@ -242,9 +265,11 @@ async function concurrentTraces(pairs: number) {
         const supervisor = new Agent({
           name: `${name} supervisor`,
           instructions: 'Ask the specialist.',
-          model: new HearthModel(
-            scriptedChat(1, (turn) => (turn + side) % 2),
-            { name },
+          model: modelOf(
+            new HearthModel(
+              scriptedChat(1, (turn) => (turn + side) % 2),
+              { name },
+            ),
           ),
           tools: [specialist.asTool({ toolName: 'lookup', parameters: z.object({ city: z.string() }) })],
         });
