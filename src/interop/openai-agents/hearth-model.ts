@@ -9,8 +9,8 @@ import {
 import type { ChatCompletionRequest, ChatCompletionsCreate, Usage } from '../../engines/llm/contract.ts';
 import { asAbortReason } from '../abort.ts';
 import { chatCreate, type HearthChatSource } from '../chat-source.ts';
-import { toOutputItems, toAgentsUsage } from './output.ts';
 import { parseHearthFields, type HearthFields } from '../hearth-fields.ts';
+import { toAgentsUsage, toOutputItems } from './output.ts';
 import { requestFromModelRequest } from './request.ts';
 import { toStreamEvents } from './stream.ts';
 
@@ -52,7 +52,7 @@ export class HearthModel implements Model {
       this.#record(span, completion.usage, request.tracing === true ? [message] : undefined);
       return { usage: toAgentsUsage(completion.usage), output, responseId: completion.id };
     } catch (error) {
-      span.setError({ message: 'Hearth model call failed', data: { error: String(error) } });
+      this.#failed(span, error, request);
       throw asAbortReason(error, chat.signal);
     } finally {
       span.end();
@@ -79,7 +79,7 @@ export class HearthModel implements Model {
         yield event;
       }
     } catch (error) {
-      span.setError({ message: 'Hearth model call failed', data: { error: String(error) } });
+      this.#failed(span, error, request);
       throw asAbortReason(error, chat.signal);
     } finally {
       span.end();
@@ -107,6 +107,12 @@ export class HearthModel implements Model {
     };
     if (request.tracing === true) span.spanData.input = chat.messages;
     return span;
+  }
+
+  /** The error's message goes into the trace only where the run lets traces hold model data. */
+  #failed(span: GenerationSpan, error: unknown, request: ModelRequest): void {
+    const detail = request.tracing === true ? String(error) : error instanceof Error ? error.name : undefined;
+    span.setError({ message: 'Hearth model call failed', data: { error: detail } });
   }
 
   #record(
