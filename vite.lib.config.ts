@@ -1,4 +1,5 @@
 import { defineConfig, type Plugin } from 'vite';
+import { a2aSdkBuffer } from './scripts/vite/a2a-sdk-buffer.ts';
 
 /**
  * The library build (`dist/lib/`, ES modules): src/index.ts with its dependencies bundled, the
@@ -60,7 +61,7 @@ const external = ['@mlc-ai/web-llm', '@openai/agents-core', '@ai-sdk/provider'];
 export default defineConfig({
   publicDir: false,
   base: './',
-  plugins: [wasmAsFiles(), workersAsBundlersExpect()],
+  plugins: [wasmAsFiles(), workersAsBundlersExpect(), a2aSdkBuffer()],
   worker: { format: 'es', plugins: () => [wasmAsFiles()], rolldownOptions: { external } },
   build: {
     outDir: 'dist/lib',
