@@ -53,9 +53,10 @@ function workersAsBundlersExpect(): Plugin {
 
 /**
  * web-llm (6 MB minified, one module) stays a dependency, imported only when an MLC model is loaded:
- * bundled, it would be one file over the 2 MB a script may weigh here.
+ * bundled, it would be one file over the 2 MB a script may weigh here. The libraries the subpath
+ * entries adapt to are the user's own (peer dependencies): their copy is the one their agents use.
  */
-const external = ['@mlc-ai/web-llm'];
+const external = ['@mlc-ai/web-llm', '@openai/agents-core', '@ai-sdk/provider'];
 
 export default defineConfig({
   publicDir: false,
@@ -68,7 +69,12 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     minify: true,
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    // The package's front door and its subpaths (package.json `exports`), each its own file.
+    lib: {
+      entry: { index: 'src/index.ts', 'openai-agents': 'src/openai-agents.ts', 'ai-sdk': 'src/ai-sdk.ts' },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
     rolldownOptions: { external },
   },
 });
