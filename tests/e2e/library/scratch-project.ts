@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { buildLibraryOnce, repoRoot } from './library-build.ts';
 
 /**
  * Uses the library as a consumer does: builds dist/lib and runs `npm pack`, then installs the
@@ -12,7 +13,7 @@ import ts from 'typescript';
  * this repository's node_modules before `npm install --offline`, which then finds them satisfied.
  * Also runnable alone: `npx tsx tests/e2e/library/scratch-project.ts`.
  */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export { repoRoot };
 export const examplePath = join(repoRoot, 'tests/e2e/library/example.ts');
 /** The README's example of the subpaths, with OpenAI Agents JS and the AI SDK. */
 export const interopExamplePath = join(repoRoot, 'tests/e2e/library/interop-example.ts');
@@ -113,8 +114,9 @@ const IMPORT_MAP_HTML = `<!doctype html>
 
 export function prepareScratchProject(): ScratchProject {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-consumer-'));
-  // prepack builds the library too; run apart here so that npm pack's stdout is only its JSON.
-  run('npm', ['run', '--silent', 'build:lib'], repoRoot);
+  // prepack builds the library too; built apart here (once per run, shared with the component's
+  // specs) so that npm pack's stdout is only its JSON.
+  buildLibraryOnce();
   const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], repoRoot);
   const [pack] = JSON.parse(packed) as Array<{
     filename: string;
