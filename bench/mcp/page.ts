@@ -11,7 +11,7 @@ import type { AgentTool, ToolContext } from '../../src/agent/tool.ts';
 type Call = (i: number) => Promise<unknown>;
 
 let bridge: McpConnection | undefined;
-let echo: AgentTool<Record<string, unknown>> | undefined;
+let echo: AgentTool | undefined;
 let raw: Client | undefined;
 
 /** What the agent loop hands each call: its own signal, a progress sink, a span. */

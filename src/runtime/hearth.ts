@@ -41,6 +41,8 @@ export interface HearthConfig {
   embedderHost?: EngineHost;
   /** Document store settings; the store embeds with `embedder`. */
   rag?: RagServiceOptions;
+  /** Where the RAG worker runs; default: a dedicated worker (workers/rag.worker.ts). */
+  ragHost?: () => Worker;
   /** LoRA adapter sync with a fine-tuning server, opened by `hearth.adapters()`. */
   adapters?: HearthAdapterConfig;
   /** Download and load progress of the lazily started models. */
@@ -170,7 +172,7 @@ export function createHearth(config: HearthConfig = {}): Hearth {
   // loads no embedding model.
   const store = lazy(async () => {
     alive('This Hearth');
-    return startRag({ ...config.rag, embedder });
+    return startRag({ ...config.rag, embedder, workerHost: config.ragHost });
   });
   const stopRag = () => store.reset((started) => started.dispose());
   const rag: RagHandle = {

@@ -336,10 +336,11 @@ test('a demo-model agent calls an MCP tool end to end', async ({ page }) => {
     harness.agentTurn('everything', 'everything__echo', 'Echo the word hello.'),
   );
   expect(turn.error).toBeUndefined();
-  expect(turn.called).toBe('everything__echo');
+  expect(turn).toMatchObject({ status: 'completed', called: 'everything__echo', toolStatus: 'ok' });
   const message = (turn.args as { message: string }).message;
   expect(typeof message).toBe('string');
-  // What the server echoed is what the model asked for: the call went there and back.
-  expect(turn.result).toEqual({ content: [{ type: 'text', text: `Echo: ${message}` }] });
-  expect(['stop', 'length']).toContain(turn.finish);
+  // What the model read back is what the server echoed of the model's own argument: there and back.
+  expect(JSON.parse(turn.output as string)).toEqual({
+    content: [{ type: 'text', text: `Echo: ${message}` }],
+  });
 });

@@ -155,7 +155,11 @@ function isDropped(error: unknown): boolean {
 }
 
 /** A task snapshot as a one-event stream, for agents that cannot stream. */
-export async function* pollOnce(client: Client, taskId: string, signal: AbortSignal) {
+export async function* pollOnce(
+  client: Client,
+  taskId: string,
+  signal: AbortSignal,
+): AsyncGenerator<StreamResponse, void, undefined> {
   yield {
     payload: { $case: 'task' as const, value: await client.getTask({ tenant: '', id: taskId }, { signal }) },
   };

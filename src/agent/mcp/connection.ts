@@ -110,7 +110,7 @@ export class McpConnection implements McpToolHost {
   }
 
   /** The server's usable tools, as agent tools named `<server id>__<tool>`. */
-  tools(): AgentTool<Record<string, unknown>>[] {
+  tools(): AgentTool[] {
     return this.lists.tools.map((entry) => entry.agentTool);
   }
 

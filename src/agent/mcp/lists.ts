@@ -8,7 +8,7 @@ import type { McpPromptInfo, McpResourceInfo, McpResourceTemplateInfo, McpToolPr
 
 export interface ToolEntry {
   tool: Tool;
-  agentTool: AgentTool<Record<string, unknown>>;
+  agentTool: AgentTool;
   /** Checks `structuredContent` against the tool's output schema, when it has one. */
   output?: ToolParameters<Record<string, unknown>>;
 }

@@ -49,7 +49,7 @@ export function toAgentTool(
   tool: Tool,
   parameters: ToolParameters<Record<string, unknown>>,
   host: McpToolHost,
-): AgentTool<Record<string, unknown>> {
+): AgentTool {
   const { config } = host;
   const readOnly = tool.annotations?.readOnlyHint === true;
   const timeoutMs = config.timeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS;
@@ -61,7 +61,8 @@ export function toAgentTool(
     idempotent: readOnly || tool.annotations?.idempotentHint === true,
     timeoutMs,
     source: { kind: 'mcp', server: config.id },
-    async execute(args: Record<string, unknown>, context: ToolContext) {
+    // `args` is what `parameters.parse` gave: always a JSON object here.
+    async execute(args: unknown, context: ToolContext) {
       const span = context.startSpan(`mcp tools/call ${tool.name}`, {
         'mcp.server': config.id,
         'mcp.method.name': 'tools/call',
@@ -69,7 +70,7 @@ export function toAgentTool(
         'server.address': host.url.host,
       });
       try {
-        const result = await host.callTool(tool.name, args, {
+        const result = await host.callTool(tool.name, args as Record<string, unknown>, {
           signal: context.signal,
           timeoutMs,
           readOnly,

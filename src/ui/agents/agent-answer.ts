@@ -1,5 +1,5 @@
 import { css, html, LitElement, type PropertyValues } from 'lit';
-import { onMarkdownClick } from '../chat/markdown/markdown-clicks.ts';
+import { handleAnswerClick } from '../chat/markdown/answer-clicks.ts';
 import { markdownStyles } from '../chat/markdown-styles.ts';
 import { renderFull } from '../chat/markdown/streaming-markdown.ts';
 import { controls } from '../shell/shared-styles.ts';
@@ -38,7 +38,7 @@ export class AgentAnswer extends LitElement {
   }
 
   override render() {
-    return html`<div class="markdown" data-testid="agent-answer" @click=${onMarkdownClick}></div>`;
+    return html`<div class="markdown" data-testid="agent-answer" @click=${handleAnswerClick}></div>`;
   }
 }
 

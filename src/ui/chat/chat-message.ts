@@ -6,7 +6,7 @@ import { citationStyles } from './citation-styles.ts';
 import { linkCitations, renderSources } from './citations.ts';
 import type { AnswerStats, StoredMessage } from './conversation.ts';
 import { markdownStyles } from './markdown-styles.ts';
-import { copyText, onMarkdownClick } from './markdown/markdown-clicks.ts';
+import { copyText, handleAnswerClick } from './markdown/answer-clicks.ts';
 import { renderFull, StreamingMarkdown } from './markdown/streaming-markdown.ts';
 
 /** What an answer is doing right now, shown under it while it is written. */
@@ -206,7 +206,7 @@ export class ChatMessageElement extends LitElement {
                   <button @click=${() => (this.editing = false)}>Cancel</button>
                 </div>`
             : html`<div class="text">${message.content}</div>`
-          : html`<div class="markdown" @click=${onMarkdownClick}></div>
+          : html`<div class="markdown" @click=${handleAnswerClick}></div>
               ${renderSources(message.sources)}`
       }
       ${this.renderState()} ${message.stats ? renderStats(message.stats) : nothing} ${this.renderActions()}

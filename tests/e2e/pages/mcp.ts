@@ -1,6 +1,6 @@
 import { isHearthError } from '../../../src/core/errors.ts';
-import type { ChatMessage, FunctionTool } from '../../../src/engines/llm/contract.ts';
-import { createChat, type ChatHandle } from '../../../src/runtime/chat.ts';
+import { createHearth, type Hearth } from '../../../src/runtime/index.ts';
+import type { AgentEvent } from '../../../src/agent/index.ts';
 import {
   completeMcpSignIn,
   connectMcpServer,
@@ -166,8 +166,6 @@ if (url.searchParams.has('state')) {
 
 // ---- a demo-model agent calling an MCP tool ------------------------------------------------------
 
-let chat: ChatHandle | undefined;
-
 function shortStrings(schema: Record<string, unknown>): Record<string, unknown> {
   const properties = (schema.properties ?? {}) as Record<string, Record<string, unknown>>;
   return {
@@ -184,57 +182,62 @@ function shortStrings(schema: Record<string, unknown>): Record<string, unknown> 
 }
 
 /**
- * One agent turn with the tiny demo model: it is offered the MCP tool and made to call it
- * (`tool_choice`, constrained decoding); the call's arguments are checked with the tool's schema,
- * the tool runs on the MCP server, and its result goes back to the model for the answer.
+ * An agent run of the tiny demo model (hearth.agents, the real loop) with one MCP tool, which it is
+ * made to call (toolChoice: constrained decoding), then to answer from the result. The model is
+ * tiny and nearly random: held only to "a string", it writes one until max_tokens runs out, so the
+ * schema it is shown caps string lengths (narrower than the server's, so any call it makes is one the
+ * server accepts); the loop checks the arguments with the tool's own parameters, from the server's schema.
  */
 async function agentTurn(serverId: string, toolName: string, question: string) {
-  chat ??= await createChat({
-    backend: 'ort',
-    model: { baseUrl: `${location.origin}/models`, modelId: 'hearth-demo/tiny-llama-chat' },
-    device: 'wasm',
-    dtype: 'fp32',
-  });
-  const t = tool(serverId, toolName);
-  // The demo model is tiny and nearly random: held only to "a string", it writes one until max_tokens runs
-  // out. The schema it is shown caps string lengths (a narrower schema than the server's, so any call it makes
-  // is still one the server accepts); the arguments are then checked with the server's own schema.
-  const offered: FunctionTool[] = [
-    {
-      type: 'function',
-      function: {
-        name: t.name,
-        description: t.description,
-        parameters: shortStrings(t.parameters.jsonSchema),
-      },
-    },
-  ];
-  const messages: ChatMessage[] = [{ role: 'user', content: question }];
-  const first = await chat.completions.create({
-    messages,
-    tools: offered,
-    tool_choice: { type: 'function', function: { name: t.name } },
-    max_tokens: 80,
-    temperature: 0,
-  });
-  const toolCall = first.choices[0]!.message.tool_calls?.[0];
-  if (!toolCall) return { error: { message: `no tool call: ${first.choices[0]!.message.content}` } };
-  const parsed = t.parameters.parse(JSON.parse(toolCall.function.arguments));
-  if (!parsed.success) return { error: { message: parsed.error } };
-  const progress: ToolProgress[] = [];
-  const result = await t.execute(parsed.data, context(new AbortController().signal, progress));
-  messages.push(
-    { role: 'assistant', content: null, tool_calls: [toolCall] },
-    { role: 'tool', tool_call_id: toolCall.id, content: JSON.stringify(result) },
-  );
-  const second = await chat.completions.create({ messages, max_tokens: 16, temperature: 0 });
-  return {
-    called: toolCall.function.name,
-    args: parsed.data,
-    result,
-    finish: second.choices[0]!.finish_reason,
-    answer: second.choices[0]!.message.content,
+  const mcpTool = tool(serverId, toolName);
+  const shown = {
+    ...mcpTool,
+    parameters: { ...mcpTool.parameters, jsonSchema: shortStrings(mcpTool.parameters.jsonSchema) },
   };
+  const hearth: Hearth = createHearth({
+    chat: {
+      backend: 'ort',
+      model: { baseUrl: `${location.origin}/models`, modelId: 'hearth-demo/tiny-llama-chat' },
+      device: 'wasm',
+      dtype: 'fp32',
+    },
+    agents: { databaseName: 'hearth-agents-mcp-test', builtins: false, tools: [shown] },
+  });
+  try {
+    const run = hearth.agents.run({
+      pipeline: {
+        version: 1,
+        name: 'mcp-demo',
+        preamble: 'Be brief.',
+        entry: 'echoer',
+        agents: [
+          {
+            name: 'echoer',
+            tools: [mcpTool.name],
+            model: { temperature: 0, max_tokens: 48, toolChoice: 'required' },
+          },
+        ],
+        limits: { maxTurns: 3 },
+      },
+      input: question,
+    });
+    const seen: AgentEvent[] = [];
+    for await (const event of run) seen.push(event);
+    const result = await run.result;
+    const started = seen.find((e) => e.type === 'tool_call_started');
+    const finished = seen.find((e) => e.type === 'tool_call_finished');
+    return {
+      status: result.status,
+      called: started?.type === 'tool_call_started' ? started.tool : undefined,
+      args: started?.type === 'tool_call_started' ? started.arguments : undefined,
+      toolStatus: finished?.type === 'tool_call_finished' ? finished.status : undefined,
+      output: finished?.type === 'tool_call_finished' ? finished.output : undefined,
+    };
+  } catch (error) {
+    return { error: errorOf(error) };
+  } finally {
+    hearth.dispose();
+  }
 }
 
 Object.assign(globalThis, {
@@ -254,7 +257,6 @@ Object.assign(globalThis, {
     closeAll: async () => {
       for (const connection of connections.values()) await connection.close();
       connections.clear();
-      chat?.dispose();
     },
     addStored,
     connectStored,
