@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import express from 'express';
-import { allowCors, listen, type Listening } from './support/a2a-http.ts';
+import { allowCors, closedPortUrl, listen, type Listening } from './support/a2a-http.ts';
 import { startV1Agent, type V1Agent } from './support/a2a-sdk-agents.ts';
 import { startOAuthServer } from '../support/mcp/oauth-server.ts';
 import { expectNoSeriousViolations } from './support/axe.ts';
@@ -183,9 +183,11 @@ test('a pipeline run on the demo model: approve, reload while it waits and appro
   await approval.getByLabel('Why not (the agent is told)').fill('not today');
   await approval.locator('[data-action="reject"]').click();
   await expect(status(view)).toHaveText('Completed', { timeout: 120_000 });
-  await expect(events(view).filter({ hasText: /save_note was refused by you/ })).toHaveCount(1);
+  // The refusal is a step of the thread: the tool result the model read, with the reason.
   await view.locator('summary', { hasText: 'Steps, as stored' }).click();
-  await expect(view.locator('[data-testid="run-steps"]')).toContainText('not today');
+  const refused = view.locator('[data-testid="run-steps"] li', { hasText: 'save_note was refused by you' });
+  await expect(refused).toHaveCount(1);
+  await expect(refused.locator('pre')).toHaveText('The user did not allow this call to save_note: not today');
   await expect(view.locator('[data-testid="notes"] li')).toHaveCount(2);
 });
 
@@ -307,6 +309,33 @@ test('an A2A agent added in the view, given to an agent and called by the demo m
   expect(await panel.locator('img').count()).toBe(0);
   expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
 
+  // From the keyboard alone: Enter opens the dialog with the focus inside it, Escape closes it and
+  // gives the focus back; an agent at an address nobody listens on is added with Enter and shown as
+  // one that cannot be reached, with the reason and its code; then removed with Enter.
+  const addButton = panel.locator('[data-action="add-remote"]');
+  await addButton.focus();
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeVisible();
+  expect(await dialog.evaluate((d) => d.contains((d.getRootNode() as ShadowRoot).activeElement))).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+  await expect(addButton).toBeFocused();
+  await page.keyboard.press('Enter');
+  await dialog.getByLabel('An A2A agent').focus();
+  await page.keyboard.press('Space');
+  await dialog.locator('input[name="url"]').focus();
+  const nobody = await closedPortUrl(express());
+  await page.keyboard.type(nobody);
+  await page.keyboard.press('Enter');
+  await expect(dialog).toBeHidden();
+  const gone = panel.locator(`li[data-kind="a2a"][data-source="${nobody}/"]`);
+  await expect(gone.locator('[data-testid="remote-state"]')).toHaveText('Cannot connect');
+  await expect(gone.locator('.problem')).toHaveText(/\S.*\([A-Z0-9_]+\)$/);
+  await expect(gone.locator('[data-testid="remote-tools"]')).toHaveCount(0);
+  await gone.locator('[data-action="remove-remote"]').focus();
+  await page.keyboard.press('Enter');
+  await expect(gone).toHaveCount(0);
+
   // Removed, both.
   await evil.locator('[data-action="remove-remote"]').click();
   await source.locator('[data-action="remove-remote"]').click();
@@ -345,6 +374,9 @@ test('an MCP server behind OAuth: added, signed in through the redirect, its too
     await expect(tools.locator('li[data-tool="notes__delete-note"]')).toContainText('(asks you first)');
     await expect(tools.locator('li[data-tool="notes__echo"]')).not.toContainText('asks you first');
     await expect(source.locator('[data-testid="remote-prompts"]')).toContainText('greet');
+    await expect(source.locator('[data-testid="remote-resources"]')).toHaveText(
+      'readme: test://notes/readme, text/plain',
+    );
 
     // A tool given to the agent and made the one it calls: `weather`, whose one argument is a
     // boolean (a string or a number the demo model fills to its token limit). With `wrong: true` the
