@@ -138,5 +138,6 @@ function source(record: A2AAgentRecord, access: A2AAccess, toolName: string | un
     leftOut: [],
     skills: card?.skills.map((s) => ({ name: s.name, description: s.description })) ?? [],
     prompts: [],
+    resources: [],
   };
 }

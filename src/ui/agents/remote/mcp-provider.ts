@@ -160,6 +160,11 @@ export class McpProvider implements RemoteProvider {
       prompts:
         connection?.prompts().map((p) => ({ name: p.title ?? p.name, description: p.description ?? '' })) ??
         [],
+      resources:
+        connection?.resources().map((r) => ({
+          name: r.title ?? r.name,
+          description: [r.uri, r.mimeType, r.description].filter(Boolean).join(', '),
+        })) ?? [],
     };
   }
 

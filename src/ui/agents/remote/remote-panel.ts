@@ -359,6 +359,20 @@ export class RemotePanel extends LitElement {
           : nothing
       }
       ${
+        source.resources.length
+          ? html`<h4>Resources</h4>
+              <ul class="items" data-testid="remote-resources">
+                ${source.resources.map(
+                  (resource) =>
+                    html`<li>
+                      <strong>${resource.name}</strong
+                      >${resource.description ? `: ${resource.description}` : ''}
+                    </li>`,
+                )}
+              </ul>`
+          : nothing
+      }
+      ${
         source.tools.length
           ? html`<h4>Tools</h4>
               ${this.renderTools(source)}`

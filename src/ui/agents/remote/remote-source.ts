@@ -49,6 +49,8 @@ export interface RemoteSource {
   skills: RemoteSkill[];
   /** An MCP server's prompts. */
   prompts: RemoteSkill[];
+  /** An MCP server's resources: what each is called and its address on the server. */
+  resources: RemoteSkill[];
 }
 
 /** One kind of remote source, over its own store. */
