@@ -4,6 +4,7 @@ import express from 'express';
 import { allowCors, closedPortUrl, listen, type Listening } from './support/a2a-http.ts';
 import { startV1Agent, type V1Agent } from './support/a2a-sdk-agents.ts';
 import { startOAuthServer } from '../support/mcp/oauth-server.ts';
+import { startTestServer } from '../support/mcp/test-server.ts';
 import { expectNoSeriousViolations } from './support/axe.ts';
 
 // The Agents view on the production build, with the demo model on WASM (its tool calls forced by
@@ -415,5 +416,57 @@ test('an MCP server behind OAuth: added, signed in through the redirect, its too
     await expect(panel.locator('li[data-kind]')).toHaveCount(0);
   } finally {
     await secured.close();
+  }
+});
+
+test('an MCP server with a token: refused without the right one, connected with it, its list and its loss shown as they happen', async ({
+  page,
+}) => {
+  test.setTimeout(120_000);
+  const server = await startTestServer({ bearer: 'right-token' });
+  try {
+    const view = await open(page, { width: 360, height: 740 });
+    const panel = view.locator('hearth-remote-panel');
+    await panel.locator('[data-action="add-remote"]').click();
+    const dialog = panel.locator('hearth-remote-dialog dialog');
+    await dialog.locator('input[name="url"]').fill(server.url);
+    await dialog.locator('input[name="id"]').fill('box');
+    await dialog.getByLabel('A token').check();
+    await dialog.locator('input[name="token"]').fill('wrong-token');
+    await dialog.locator('[data-action="confirm-add-remote"]').click();
+
+    const source = panel.locator('li[data-kind="mcp"][data-source="box"]');
+    await expect(source.locator('[data-testid="remote-state"]')).toHaveText('Needs sign-in');
+    await expect(source.locator('.problem')).toContainText('refused the credentials (401)');
+    await expect(source.locator('.problem')).toContainText('(MCP_UNAUTHORIZED)');
+    await expect(source.locator('[data-testid="remote-tools"]')).toHaveCount(0);
+
+    // The right token, from the token dialog: connected, with the server's tools.
+    await source.locator('[data-action="token"]').click();
+    const tokenDialog = panel.locator('hearth-remote-dialog dialog');
+    await tokenDialog.locator('input[name="token"]').fill('right-token');
+    await tokenDialog.locator('[data-action="save-token"]').click();
+    await expect(source.locator('[data-testid="remote-state"]')).toHaveText('Connected');
+    await expect(source).toContainText('Sign-in: a token is saved');
+    const tools = source.locator('[data-testid="remote-tools"]');
+    await expect(tools.locator('li[data-tool="box__echo"]')).toBeVisible();
+    await checkAccessible(page);
+
+    // A tool the server adds (notifications/tools/list_changed) appears without a reload or a click.
+    await server.addTool({
+      name: 'late-tool',
+      description: 'Added while the page was open.',
+      inputSchema: { type: 'object', properties: {} },
+      annotations: { readOnlyHint: true },
+    });
+    await expect(tools.locator('li[data-tool="box__late-tool"]')).toBeVisible();
+
+    // The server goes away: the panel says so by itself, and tries again.
+    await server.close();
+    await expect(source.locator('[data-testid="remote-state"]')).toHaveText('Lost: trying again…');
+    await source.locator('[data-action="remove-remote"]').click();
+    await expect(panel.locator('li[data-kind]')).toHaveCount(0);
+  } finally {
+    await server.close().catch(() => undefined);
   }
 });

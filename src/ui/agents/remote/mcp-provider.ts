@@ -132,6 +132,16 @@ export class McpProvider implements RemoteProvider {
         ? Boolean((await this.store.oauthStore(record.url).load()).tokens)
         : auth.kind === 'bearer';
     const tools = connection?.tools() ?? [];
+    // A server that has not been reached on this page shows the state it was last seen in.
+    const shown: RemoteState = connection
+      ? stateOf[status!]
+      : status === 'connected'
+        ? 'ready'
+        : status
+          ? stateOf[status]
+          : 'unchecked';
+    // A token (or none) that the server refuses is fixed by giving one, as an OAuth sign-in is.
+    const tokenRefused = shown === 'failed' && auth.kind !== 'oauth' && error?.code === 'MCP_UNAUTHORIZED';
     return {
       kind: 'mcp',
       id: record.id,
@@ -139,14 +149,7 @@ export class McpProvider implements RemoteProvider {
       url: record.url,
       signIn: auth.kind === 'bearer' ? 'token' : auth.kind === 'oauth' ? 'oauth' : 'none',
       signedIn,
-      // A server that has not been reached on this page shows the state it was last seen in.
-      state: connection
-        ? stateOf[status!]
-        : status === 'connected'
-          ? 'ready'
-          : status
-            ? stateOf[status]
-            : 'unchecked',
+      state: tokenRefused ? 'needs-sign-in' : shown,
       ...(error ? { problem: error } : {}),
       ...(record.lastStatus ? { checkedAt: record.lastStatus.at } : {}),
       tools: tools.map((tool) => ({
