@@ -11,8 +11,10 @@ import { expectNoSeriousViolations } from './support/axe.ts';
 // constrained decoding): a pipeline checked as it is typed, a run that asks before `save_note`,
 // approved; another left waiting across a reload and approved after it (the run goes on from that
 // step); the trace as a timeline and its OTLP/JSON export; an A2A agent (the SDK's server on a
-// loopback port) added in the view and called by the demo model; axe in both themes at 360 px and on
-// a desktop, with each dialog open. The screenshots go to the README.
+// loopback port) added in the view and called by the demo model; MCP servers on loopback, one behind
+// OAuth (signed in through the redirect, its tool called by the demo model) and one behind a token
+// (its tool list and its loss shown as they happen); the remote tools panel from the keyboard; axe
+// in both themes at 360 px and on a desktop, with each dialog open. The screenshots go to the README.
 const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
 const app = `http://127.0.0.1:${previewPort}/#/agents`;
 
