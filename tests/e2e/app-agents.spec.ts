@@ -463,6 +463,27 @@ test('an MCP server with a token: refused without the right one, connected with 
     });
     await expect(tools.locator('li[data-tool="box__late-tool"]')).toBeVisible();
 
+    // With an A2A agent beside it, the panel as the README shows it.
+    await panel.locator('[data-action="add-remote"]').click();
+    await dialog.getByLabel('An A2A agent').check();
+    await dialog.locator('input[name="url"]').fill(agent.url);
+    await dialog.locator('[data-action="confirm-add-remote"]').click();
+    const a2a = panel.locator(`li[data-kind="a2a"][data-source="${agent.url}/"]`);
+    await expect(a2a.locator('[data-testid="remote-state"]')).toHaveText('Connected');
+    // The whole card (its section), in a window tall enough to paint all of it.
+    await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+    await page.setViewportSize({ width: 360, height: 2400 });
+    await panel.scrollIntoViewIfNeeded();
+    const card = await panel.evaluate((element) => {
+      const { x, y, width, height } = element.parentElement!.getBoundingClientRect();
+      return { x, y, width, height };
+    });
+    expect(card.y + card.height, 'the card fits the window').toBeLessThanOrEqual(2400);
+    await page.screenshot({ path: 'docs/screenshots/agents-remote-360.png', clip: card });
+    await page.setViewportSize({ width: 360, height: 740 });
+    await a2a.locator('[data-action="remove-remote"]').click();
+    await expect(a2a).toHaveCount(0);
+
     // The server goes away: the panel says so by itself, and tries again.
     await server.close();
     await expect(source.locator('[data-testid="remote-state"]')).toHaveText('Lost: trying again…');
