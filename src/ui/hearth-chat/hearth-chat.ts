@@ -3,12 +3,22 @@ import { repeat } from 'lit/directives/repeat.js';
 import { HearthError, toHearthError } from '../../core/errors.ts';
 import type { Progress } from '../../core/progress.ts';
 import { formatBytes } from '../../core/format-bytes.ts';
-import type { ChatCompletionRequest, EngineCapabilities, HearthProgress } from '../../runtime/index.ts';
+import type {
+  AgentsApi,
+  ChatCompletionRequest,
+  Decision,
+  EngineCapabilities,
+  HearthProgress,
+  Interruption,
+} from '../../runtime/index.ts';
 import { controls } from '../shell/shared-styles.ts';
 import { markdownStyles } from '../chat/markdown-styles.ts';
 import { handleAnswerClick } from '../chat/markdown/answer-clicks.ts';
 import { loadRenderer, renderFull, StreamingMarkdown } from '../chat/markdown/streaming-markdown.ts';
 import type { Sampling } from '../chat/sampling.ts';
+import { pipelineProblemsError } from './agent-attribute.ts';
+import type { AgentToolCall } from './agent-run.ts';
+import { renderApprovals, renderToolCalls, type PendingApproval } from './agent-view.ts';
 import { readHearthChatConfig, type HearthChatConfig, type HearthChatInput } from './config.ts';
 import { hearthChatError } from './errors.ts';
 import { acquireEngine, type EngineHolder, type EngineLease } from './page-engine.ts';
@@ -24,6 +34,10 @@ export interface HearthChatMessage {
   error?: { code: string; message: string };
   /** Answers from a collection: the passages it was given, numbered as it cites them. */
   sources?: Array<{ n: number; title: string; snippet: string }>;
+  /** Answers of an `agent` pipeline: the tools it called, in order, and how each ended. */
+  toolCalls?: AgentToolCall[];
+  /** Answers of an `agent` pipeline: the agent thread of this conversation (`clear()` starts a new one). */
+  threadId?: string;
 }
 
 /** The `ready` event: the model is loaded, and where and how it runs. */
@@ -42,6 +56,8 @@ export interface HearthChatReadyDetail {
 export interface HearthChatErrorDetail {
   code: string;
   message: string;
+  /** A pipeline that cannot run: each problem with its JSON path (`agents[0].tools[1]`). */
+  problems?: Array<{ code: string; path: string; message: string }>;
 }
 
 export type HearthChatProgressDetail = HearthProgress;
@@ -52,7 +68,12 @@ interface Active {
   answer: HearthChatMessage;
   controller: AbortController;
   phase: Phase;
+  /** The pipeline's run waits on the visitor: run these calls? */
+  approvals?: PendingApproval[];
 }
+
+/** Writes a piece of the answer: streamed into the renderer as it comes. */
+type Write = (delta: string) => void;
 
 /** The element's settings; those that choose the engine are in `engineKey`. */
 const settings = [
@@ -62,6 +83,7 @@ const settings = [
   'systemPrompt',
   'collection',
   'agent',
+  'tools',
   'modelsBaseUrl',
   'apiBaseUrl',
   'apiKey',
@@ -93,6 +115,7 @@ export class HearthChat extends LitElement {
     systemPrompt: { type: String, attribute: 'system-prompt' },
     collection: { type: String },
     agent: { attribute: 'agent' },
+    tools: { attribute: false },
     modelsBaseUrl: { type: String, attribute: 'models-base-url' },
     apiBaseUrl: { type: String, attribute: 'api-base-url' },
     device: { type: String },
@@ -112,8 +135,10 @@ export class HearthChat extends LitElement {
   declare systemPrompt: string | undefined;
   /** Answer from this collection (id or name) of the site's document store. */
   declare collection: string | undefined;
-  /** An agent pipeline: JSON in the attribute, or an object. */
+  /** An agent pipeline: JSON in the attribute, or an object. Answers are then the pipeline's. */
   declare agent: unknown;
+  /** The page's tools the pipeline may name (AgentTools, e.g. from `defineTool`), besides the built-in ones. */
+  declare tools: unknown;
   /** Where model files are served in hub layout; default: a catalog model's own server, else the hub. */
   declare modelsBaseUrl: string | undefined;
   /** The fine-tuning server adapters come from (with `apiKey`, a browser key). */
@@ -131,8 +156,17 @@ export class HearthChat extends LitElement {
   private leaseConfig: HearthChatConfig | undefined;
   /** The model failed to load: the next message tries again. */
   private leaseFailed = false;
-  /** The settings last tried (their JSON), so that one change is reported once. */
+  /** The settings last tried (their JSON, and the tools), so that one change is reported once. */
   private triedSettings = '';
+  private triedTools: unknown;
+  /** The setting the notice shown is about, so that fixing it takes the notice away. */
+  private problemAttribute: string | undefined;
+  /** The pipeline check in flight; an older one's result is dropped. */
+  private agentCheck: object | undefined;
+  /** The agent thread this conversation continues; `clear()` starts a new one. */
+  private threadId: string | undefined;
+  /** Counts clears, so that a run stopped by one does not hand its thread to the next conversation. */
+  private epoch = 0;
   private readonly holder: EngineHolder = {
     progress: (progress) => this.onProgress(progress),
   };
@@ -172,11 +206,6 @@ export class HearthChat extends LitElement {
     let lease: EngineLease;
     try {
       config = this.readConfig();
-      if (config.agent)
-        throw hearthChatError(
-          'HEARTH_CHAT_AGENT_UNAVAILABLE',
-          'This build of Hearth runs no agent pipelines yet: remove the `agent` attribute to chat with the model.',
-        );
       lease = this.currentLease();
     } catch (error) {
       throw this.fail(error);
@@ -186,7 +215,11 @@ export class HearthChat extends LitElement {
     const history = this.conversation.filter((m) => m.finish !== 'error' && m.content);
     this.conversation = [...this.conversation, question, answer];
     this.emit('message', { ...question });
-    return this.answer(answer, [...history, question], config, lease);
+    return this.answer(answer, (signal, write) =>
+      config.agent
+        ? this.agentAnswer(answer, content, config, lease, signal, write)
+        : this.chatAnswer(answer, [...history, question], config, lease, signal, write),
+    );
   }
 
   /** Stops the answer being written; false when none is. */
@@ -196,9 +229,11 @@ export class HearthChat extends LitElement {
     return true;
   }
 
-  /** Stops any answer and empties the conversation. */
+  /** Stops any answer and empties the conversation (with a pipeline, the next message starts a new thread). */
   clear(): void {
     this.stop();
+    this.epoch++;
+    this.threadId = undefined;
     this.conversation = [];
     this.streams.clear();
     this.rendered.clear();
@@ -224,12 +259,13 @@ export class HearthChat extends LitElement {
     // Settings set after the element was added, or changed later. Those already tried (attributes
     // written in the markup, read when it connected) are not tried again.
     const now = this.settingsSnapshot();
-    if (now === this.triedSettings) return;
+    if (now === this.triedSettings && this.tools === this.triedTools) return;
     let config: HearthChatConfig;
     try {
       config = this.readConfig();
     } catch (error) {
       this.triedSettings = now;
+      this.triedTools = this.tools;
       this.releaseLease();
       this.fail(error);
       return;
@@ -241,6 +277,9 @@ export class HearthChat extends LitElement {
       this.start();
     } else {
       this.triedSettings = now;
+      this.triedTools = this.tools;
+      if (this.problemAttribute === 'agent' || this.problemAttribute === 'tools') this.problem = null;
+      this.checkAgent(config);
     }
   }
 
@@ -260,8 +299,10 @@ export class HearthChat extends LitElement {
   /** Takes the page's engine with the current settings; the model starts loading now. */
   private start(): void {
     this.triedSettings = this.settingsSnapshot();
+    this.triedTools = this.tools;
+    let config: HearthChatConfig;
     try {
-      const config = this.readConfig();
+      config = this.readConfig();
       this.lease = acquireEngine(this.holder, config);
       this.leaseConfig = config;
       this.leaseFailed = false;
@@ -271,6 +312,7 @@ export class HearthChat extends LitElement {
       return;
     }
     const lease = this.lease;
+    this.checkAgent(config);
     lease.capabilities.then(
       (capabilities) => {
         if (this.lease === lease) this.emit('ready', readyDetail(capabilities));
@@ -289,6 +331,27 @@ export class HearthChat extends LitElement {
     this.leaseConfig = undefined;
   }
 
+  /**
+   * Checks the pipeline as soon as the page's engine is there (its agents know the tools), so that a
+   * pipeline that cannot run is reported when it is set, before any message.
+   */
+  private checkAgent(config: HearthChatConfig): void {
+    const lease = this.lease;
+    const check = (this.agentCheck = {});
+    if (!lease || !config.agent) return;
+    this.checkedAgents(lease, config).catch((error: unknown) => {
+      if (this.agentCheck === check && this.lease === lease) this.fail(error);
+    });
+  }
+
+  /** The page's agents with this element's tools, once the pipeline passed their check. */
+  private async checkedAgents(lease: EngineLease, config: HearthChatConfig): Promise<AgentsApi> {
+    const agents = await lease.agents(config.tools);
+    const check = agents.validatePipeline(config.agent);
+    if (!check.ok) throw pipelineProblemsError(check.problems);
+    return agents;
+  }
+
   private settingsInput(): HearthChatInput {
     return {
       model: this.model,
@@ -297,6 +360,7 @@ export class HearthChat extends LitElement {
       systemPrompt: this.systemPrompt,
       collection: this.collection,
       agent: this.agent,
+      tools: this.tools,
       modelsBaseUrl: this.modelsBaseUrl,
       apiBaseUrl: this.apiBaseUrl,
       apiKey: this.apiKey,
@@ -305,8 +369,9 @@ export class HearthChat extends LitElement {
     };
   }
 
+  /** The settings as JSON; the tools (functions) are compared by identity instead (`triedTools`). */
   private settingsSnapshot(): string {
-    return JSON.stringify(this.settingsInput());
+    return JSON.stringify({ ...this.settingsInput(), tools: undefined });
   }
 
   private readConfig(): HearthChatConfig {
@@ -335,11 +400,10 @@ export class HearthChat extends LitElement {
 
   /* ---- answering ---- */
 
+  /** Streams an answer that `produce` writes, until it ends, is stopped or fails. */
   private async answer(
     answer: HearthChatMessage,
-    history: HearthChatMessage[],
-    config: HearthChatConfig,
-    lease: EngineLease,
+    produce: (signal: AbortSignal, write: Write) => Promise<void>,
   ): Promise<HearthChatMessage> {
     const controller = new AbortController();
     const { signal } = controller;
@@ -349,30 +413,17 @@ export class HearthChat extends LitElement {
     const body = this.bodyOf(answer.id);
     const stream = body ? new StreamingMarkdown(body) : undefined;
     if (stream) this.streams.set(answer.id, stream);
+    let streamed = '';
+    const write: Write = (delta) => {
+      if (signal.aborted) return; // stop freezes the answer where it is
+      if (!streamed) this.setPhase({ kind: 'writing' });
+      streamed += delta;
+      answer.content = streamed;
+      stream?.append(delta);
+    };
     let failure: HearthError | undefined;
     try {
-      const capabilities = await abortable(lease.capabilities, signal);
-      this.setPhase({ kind: 'waiting' });
-      let request = requestFor(history, config);
-      if (config.collection) {
-        const grounded = await this.ground(request, config.collection, capabilities, lease);
-        request = grounded.request;
-        answer.sources = grounded.sources;
-      }
-      if (config.adapter) request.adapter = await lease.adapterRef(config.adapter);
-      throwIfStopped(signal);
-      const chat = await lease.chat;
-      for await (const chunk of await chat.completions.create({ ...request, signal, stream: true })) {
-        if (signal.aborted) break; // stop freezes the answer where it is
-        const choice = chunk.choices[0];
-        const delta = choice?.delta.content;
-        if (delta) {
-          if (!answer.content) this.setPhase({ kind: 'writing' });
-          answer.content += delta;
-          stream?.append(delta);
-        }
-        if (choice?.finish_reason) answer.finish = choice.finish_reason;
-      }
+      await produce(signal, write);
       answer.finish = signal.aborted ? 'abort' : (answer.finish ?? 'stop');
     } catch (error) {
       if (signal.aborted) answer.finish = 'abort';
@@ -383,6 +434,8 @@ export class HearthChat extends LitElement {
       }
     }
     await stream?.finish();
+    // A pipeline's answer is its last agent's text: text written before a tool call is not part of it.
+    if (body && answer.content !== streamed) await renderFull(body, answer.content);
     this.streams.delete(answer.id);
     this.rendered.set(answer.id, answer.content);
     this.active = null;
@@ -391,6 +444,124 @@ export class HearthChat extends LitElement {
     if (failure) throw this.fail(failure, { keepNotice: true });
     this.emit('message', { ...answer });
     return { ...answer };
+  }
+
+  /** An answer of the chat model, with documents and an adapter when they are set. */
+  private async chatAnswer(
+    answer: HearthChatMessage,
+    history: HearthChatMessage[],
+    config: HearthChatConfig,
+    lease: EngineLease,
+    signal: AbortSignal,
+    write: Write,
+  ): Promise<void> {
+    const capabilities = await abortable(lease.capabilities, signal);
+    this.setPhase({ kind: 'waiting' });
+    let request = requestFor(history, config);
+    if (config.collection) {
+      const grounded = await this.ground(request, config.collection, capabilities, lease);
+      request = grounded.request;
+      answer.sources = grounded.sources;
+    }
+    if (config.adapter) request.adapter = await lease.adapterRef(config.adapter);
+    throwIfStopped(signal);
+    const chat = await lease.chat;
+    for await (const chunk of await chat.completions.create({ ...request, signal, stream: true })) {
+      if (signal.aborted) break;
+      const choice = chunk.choices[0];
+      const delta = choice?.delta.content;
+      if (delta) write(delta);
+      if (choice?.finish_reason) answer.finish = choice.finish_reason;
+    }
+  }
+
+  /**
+   * An answer of the `agent` pipeline, on the same engine: its text streamed, its tool calls shown
+   * as they start and end, the visitor asked when a tool needs approval. The run's code is fetched
+   * with the first such answer.
+   */
+  private async agentAnswer(
+    answer: HearthChatMessage,
+    input: string,
+    config: HearthChatConfig,
+    lease: EngineLease,
+    signal: AbortSignal,
+    write: Write,
+  ): Promise<void> {
+    await abortable(lease.capabilities, signal);
+    this.setPhase({ kind: 'waiting' });
+    const [{ answerWithAgent }, agents] = await abortable(
+      Promise.all([import('./agent-run.ts'), this.checkedAgents(lease, config)]),
+      signal,
+    );
+    const epoch = this.epoch;
+    const { output } = await answerWithAgent({
+      agents,
+      pipeline: config.agent,
+      input,
+      threadId: this.threadId,
+      signal,
+      onThread: (threadId) => {
+        answer.threadId = threadId;
+        if (this.epoch === epoch) this.threadId = threadId;
+      },
+      onText: write,
+      onToolCalls: (calls) => {
+        answer.toolCalls = calls;
+        this.requestUpdate();
+      },
+      decide: (interruptions, stopped) => this.decide(interruptions, stopped),
+    });
+    answer.content = output;
+    answer.finish = 'stop';
+  }
+
+  /** Asks the visitor about each call the run waits on; resolves once every one is answered. */
+  private decide(interruptions: Interruption[], signal: AbortSignal): Promise<Decision[]> {
+    return new Promise((resolve, reject) => {
+      const hadFocus = this.renderRoot instanceof ShadowRoot && this.renderRoot.activeElement !== null;
+      const done = () => {
+        signal.removeEventListener('abort', onAbort);
+        if (this.active) this.active = { ...this.active, approvals: undefined, phase: { kind: 'waiting' } };
+        if (hadFocus) this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus();
+      };
+      const onAbort = () => {
+        done();
+        reject(new HearthError('ABORTED', 'Stopped.'));
+      };
+      const approvals: PendingApproval[] = interruptions.map((interruption) => ({
+        interruption,
+        choose: (approve) => {
+          const item = approvals.find((a) => a.interruption === interruption)!;
+          if (item.approve !== undefined) return;
+          item.approve = approve;
+          this.requestUpdate();
+          if (approvals.some((a) => a.approve === undefined)) return;
+          done();
+          resolve(
+            approvals.map((a): Decision =>
+              a.approve
+                ? { interruptionId: a.interruption.id, approve: true }
+                : {
+                    interruptionId: a.interruption.id,
+                    approve: false,
+                    reason: 'The user rejected this call.',
+                  },
+            ),
+          );
+        },
+      }));
+      signal.addEventListener('abort', onAbort, { once: true });
+      if (this.active) this.active = { ...this.active, approvals };
+      this.say(
+        `Approval needed: ${interruptions.map((i) => i.tool).join(', ')}. Approve or reject below the answer.`,
+      );
+      // Whoever was typing in the element answers at once, from the keyboard.
+      if (hadFocus)
+        void this.updateComplete.then(() =>
+          this.renderRoot.querySelector<HTMLButtonElement>('[part="approve-button"]')?.focus(),
+        );
+    });
   }
 
   /** The request with the best passages of the collection, numbered for citing (the app's grounding). */
@@ -435,8 +606,20 @@ export class HearthChat extends LitElement {
   /** Reports a failure: the `error` event, and a notice in the element unless an answer shows it. */
   private fail(error: unknown, options: { keepNotice?: boolean } = {}): HearthError {
     const failure = toHearthError(error);
-    if (!options.keepNotice) this.problem = { code: failure.code, message: failure.message };
-    this.emit('error', { code: failure.code, message: failure.message });
+    const details = (failure.details ?? {}) as {
+      attribute?: string;
+      problems?: HearthChatErrorDetail['problems'];
+    };
+    const detail: HearthChatErrorDetail = {
+      code: failure.code,
+      message: failure.message,
+      ...(details.problems ? { problems: details.problems } : {}),
+    };
+    if (!options.keepNotice) {
+      this.problem = detail;
+      this.problemAttribute = details.attribute;
+    }
+    this.emit('error', detail);
     return failure;
   }
 
@@ -446,12 +629,16 @@ export class HearthChat extends LitElement {
 
   /** One polite announcement when an answer ends, never one per token. */
   private announce(answer: HearthChatMessage): void {
-    const text =
+    this.say(
       answer.finish === 'abort'
         ? 'Answer stopped.'
         : answer.finish === 'error'
           ? 'The answer failed.'
-          : `Answer ready: ${answer.content.slice(0, 500)}`;
+          : `Answer ready: ${answer.content.slice(0, 500)}`,
+    );
+  }
+
+  private say(text: string): void {
     this.announcement = '';
     requestAnimationFrame(() => (this.announcement = text));
   }
@@ -505,6 +692,8 @@ export class HearthChat extends LitElement {
       </article>`;
     return html`<article class="message assistant" part="message assistant-message" aria-label="Answer">
       <div class="who">Assistant</div>
+      ${renderToolCalls(message.toolCalls)}
+      ${this.active?.answer.id === message.id ? renderApprovals(this.active.approvals) : nothing}
       <div class="markdown" data-id=${message.id} @click=${handleAnswerClick}></div>
       ${this.renderState(message)} ${renderSources(message)}
     </article>`;
@@ -526,7 +715,8 @@ export class HearthChat extends LitElement {
         ></progress>
       </div>`;
     }
-    if (phase?.kind === 'waiting') return html`<div class="state" data-state="waiting">Thinking…</div>`;
+    if (phase?.kind === 'waiting')
+      return this.active?.approvals ? nothing : html`<div class="state" data-state="waiting">Thinking…</div>`;
     if (phase?.kind === 'writing') return nothing;
     if (message.finish === 'abort') return html`<div class="state" data-state="stopped">Stopped.</div>`;
     if (message.finish === 'length')
