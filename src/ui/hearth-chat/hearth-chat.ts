@@ -340,7 +340,10 @@ export class HearthChat extends LitElement {
     const check = (this.agentCheck = {});
     if (!lease || !config.agent) return;
     this.checkedAgents(lease, config).catch((error: unknown) => {
-      if (this.agentCheck === check && this.lease === lease) this.fail(error);
+      // Only what is wrong with the pipeline or the tools: an engine that failed to start says so itself.
+      const about = error instanceof HearthError && (error.details as { attribute?: unknown })?.attribute;
+      if (this.agentCheck === check && this.lease === lease && (about === 'agent' || about === 'tools'))
+        this.fail(error);
     });
   }
 
