@@ -1,79 +1,36 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { HearthError, toHearthError } from '../../core/errors.ts';
-import type { Progress } from '../../core/progress.ts';
-import { formatBytes } from '../../core/format-bytes.ts';
-import type {
-  AgentsApi,
-  ChatCompletionRequest,
-  Decision,
-  EngineCapabilities,
-  HearthProgress,
-  Interruption,
-} from '../../runtime/index.ts';
+import type { HearthProgress } from '../../runtime/index.ts';
 import { controls } from '../shell/shared-styles.ts';
 import { markdownStyles } from '../chat/markdown-styles.ts';
 import { handleAnswerClick } from '../chat/markdown/answer-clicks.ts';
 import { loadRenderer, renderFull, StreamingMarkdown } from '../chat/markdown/streaming-markdown.ts';
 import type { Sampling } from '../chat/sampling.ts';
-import { pipelineProblemsError } from './agent-attribute.ts';
-import type { AgentToolCall } from './agent-run.ts';
-import { renderApprovals, renderToolCalls, type PendingApproval } from './agent-view.ts';
+import { abortable } from './abortable.ts';
+import { AgentAnswers } from './agent-answers.ts';
+import { renderApprovals, renderToolCalls } from './agent-view.ts';
+import { chatAnswer } from './chat-answer.ts';
 import { readHearthChatConfig, type HearthChatConfig, type HearthChatInput } from './config.ts';
 import { hearthChatError } from './errors.ts';
 import { acquireEngine, type EngineHolder, type EngineLease } from './page-engine.ts';
+import {
+  readyDetail,
+  type HearthChatErrorDetail,
+  type HearthChatMessage,
+  type HearthChatProgressDetail,
+  type HearthChatReadyDetail,
+  type Write,
+} from './messages.ts';
+import { renderSources, renderState, type AnswerState, type Phase } from './message-view.ts';
 import { frameStyles, portable, registerRemProperty } from './styles.ts';
 
-/** One message of the conversation, as `messages` and the `message` event give it. */
-export interface HearthChatMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  /** Answers only: how it ended (`abort` after stop(), `error` when it failed). */
-  finish?: 'stop' | 'length' | 'tool_calls' | 'abort' | 'error';
-  error?: { code: string; message: string };
-  /** Answers from a collection: the passages it was given, numbered as it cites them. */
-  sources?: Array<{ n: number; title: string; snippet: string }>;
-  /** Answers of an `agent` pipeline: the tools it called, in order, and how each ended. */
-  toolCalls?: AgentToolCall[];
-  /** Answers of an `agent` pipeline: the agent thread of this conversation (`clear()` starts a new one). */
-  threadId?: string;
-}
+export type { HearthChatErrorDetail, HearthChatMessage, HearthChatProgressDetail, HearthChatReadyDetail };
 
-/** The `ready` event: the model is loaded, and where and how it runs. */
-export interface HearthChatReadyDetail {
-  model: string;
-  device: 'webgpu' | 'wasm';
-  deviceReason: string;
-  /** Whether the host page is cross-origin isolated (COOP/COEP): without it WASM runs on one thread. */
-  crossOriginIsolated: boolean;
-  /** WASM threads the engine runs (1 on a page that is not cross-origin isolated); absent on WebGPU. */
-  wasmThreads?: number;
-  /** In words, for a page to show or log. */
-  note: string;
-}
-
-export interface HearthChatErrorDetail {
-  code: string;
-  message: string;
-  /** A pipeline that cannot run: each problem with its JSON path (`agents[0].tools[1]`). */
-  problems?: Array<{ code: string; path: string; message: string }>;
-}
-
-export type HearthChatProgressDetail = HearthProgress;
-
-type Phase = { kind: 'loading'; progress: Progress | null } | { kind: 'waiting' } | { kind: 'writing' };
-
-interface Active {
+interface Active extends AnswerState {
   answer: HearthChatMessage;
   controller: AbortController;
-  phase: Phase;
-  /** The pipeline's run waits on the visitor: run these calls? */
-  approvals?: PendingApproval[];
 }
-
-/** Writes a piece of the answer: streamed into the renderer as it comes. */
-type Write = (delta: string) => void;
 
 /** The element's settings; those that choose the engine are in `engineKey`. */
 const settings = [
@@ -95,8 +52,6 @@ function engineKey(config: HearthChatConfig): string {
   const { model, embeddingModel, modelsBaseUrl, apiBaseUrl, apiKey, device } = config;
   return JSON.stringify([model, embeddingModel, modelsBaseUrl, apiBaseUrl, apiKey, device]);
 }
-
-const passagesPerQuestion = 4;
 
 registerRemProperty();
 
@@ -161,12 +116,17 @@ export class HearthChat extends LitElement {
   private triedTools: unknown;
   /** The setting the notice shown is about, so that fixing it takes the notice away. */
   private problemAttribute: string | undefined;
-  /** The pipeline check in flight; an older one's result is dropped. */
-  private agentCheck: object | undefined;
-  /** The agent thread this conversation continues; `clear()` starts a new one. */
-  private threadId: string | undefined;
-  /** Counts clears, so that a run stopped by one does not hand its thread to the next conversation. */
-  private epoch = 0;
+  private readonly agentAnswers = new AgentAnswers({
+    root: () => this.renderRoot,
+    rendered: () => this.updateComplete,
+    showApprovals: (approvals) => {
+      if (this.active)
+        this.active = { ...this.active, approvals, ...(approvals ? {} : { phase: { kind: 'waiting' } }) };
+    },
+    requestUpdate: () => this.requestUpdate(),
+    say: (text) => this.say(text),
+    fail: (error) => this.fail(error),
+  });
   private readonly holder: EngineHolder = {
     progress: (progress) => this.onProgress(progress),
   };
@@ -215,11 +175,21 @@ export class HearthChat extends LitElement {
     const history = this.conversation.filter((m) => m.finish !== 'error' && m.content);
     this.conversation = [...this.conversation, question, answer];
     this.emit('message', { ...question });
-    return this.answer(answer, (signal, write) =>
-      config.agent
-        ? this.agentAnswer(answer, content, config, lease, signal, write)
-        : this.chatAnswer(answer, [...history, question], config, lease, signal, write),
-    );
+    return this.answer(answer, async (signal, write) => {
+      const capabilities = await abortable(lease.capabilities, signal);
+      this.setPhase({ kind: 'waiting' });
+      if (config.agent) await this.agentAnswers.answer(answer, content, config, lease, signal, write);
+      else
+        await chatAnswer({
+          answer,
+          history: [...history, question],
+          config,
+          lease,
+          capabilities,
+          signal,
+          write,
+        });
+    });
   }
 
   /** Stops the answer being written; false when none is. */
@@ -232,8 +202,7 @@ export class HearthChat extends LitElement {
   /** Stops any answer and empties the conversation (with a pipeline, the next message starts a new thread). */
   clear(): void {
     this.stop();
-    this.epoch++;
-    this.threadId = undefined;
+    this.agentAnswers.newConversation();
     this.conversation = [];
     this.streams.clear();
     this.rendered.clear();
@@ -279,7 +248,7 @@ export class HearthChat extends LitElement {
       this.triedSettings = now;
       this.triedTools = this.tools;
       if (this.problemAttribute === 'agent' || this.problemAttribute === 'tools') this.problem = null;
-      this.checkAgent(config);
+      this.agentAnswers.checkWhenSet(this.lease, config);
     }
   }
 
@@ -312,7 +281,7 @@ export class HearthChat extends LitElement {
       return;
     }
     const lease = this.lease;
-    this.checkAgent(config);
+    this.agentAnswers.checkWhenSet(this.lease, config);
     lease.capabilities.then(
       (capabilities) => {
         if (this.lease === lease) this.emit('ready', readyDetail(capabilities));
@@ -326,33 +295,10 @@ export class HearthChat extends LitElement {
   }
 
   private releaseLease(): void {
+    this.agentAnswers.forgetCheck();
     this.lease?.release();
     this.lease = undefined;
     this.leaseConfig = undefined;
-  }
-
-  /**
-   * Checks the pipeline as soon as the page's engine is there (its agents know the tools), so that a
-   * pipeline that cannot run is reported when it is set, before any message.
-   */
-  private checkAgent(config: HearthChatConfig): void {
-    const lease = this.lease;
-    const check = (this.agentCheck = {});
-    if (!lease || !config.agent) return;
-    this.checkedAgents(lease, config).catch((error: unknown) => {
-      // Only what is wrong with the pipeline or the tools: an engine that failed to start says so itself.
-      const about = error instanceof HearthError && (error.details as { attribute?: unknown })?.attribute;
-      if (this.agentCheck === check && this.lease === lease && (about === 'agent' || about === 'tools'))
-        this.fail(error);
-    });
-  }
-
-  /** The page's agents with this element's tools, once the pipeline passed their check. */
-  private async checkedAgents(lease: EngineLease, config: HearthChatConfig): Promise<AgentsApi> {
-    const agents = await lease.agents(config.tools);
-    const check = agents.validatePipeline(config.agent);
-    if (!check.ok) throw pipelineProblemsError(check.problems);
-    return agents;
   }
 
   private settingsInput(): HearthChatInput {
@@ -447,153 +393,6 @@ export class HearthChat extends LitElement {
     if (failure) throw this.fail(failure, { keepNotice: true });
     this.emit('message', { ...answer });
     return { ...answer };
-  }
-
-  /** An answer of the chat model, with documents and an adapter when they are set. */
-  private async chatAnswer(
-    answer: HearthChatMessage,
-    history: HearthChatMessage[],
-    config: HearthChatConfig,
-    lease: EngineLease,
-    signal: AbortSignal,
-    write: Write,
-  ): Promise<void> {
-    const capabilities = await abortable(lease.capabilities, signal);
-    this.setPhase({ kind: 'waiting' });
-    let request = requestFor(history, config);
-    if (config.collection) {
-      const grounded = await this.ground(request, config.collection, capabilities, lease);
-      request = grounded.request;
-      answer.sources = grounded.sources;
-    }
-    if (config.adapter) request.adapter = await lease.adapterRef(config.adapter);
-    throwIfStopped(signal);
-    const chat = await lease.chat;
-    for await (const chunk of await chat.completions.create({ ...request, signal, stream: true })) {
-      if (signal.aborted) break;
-      const choice = chunk.choices[0];
-      const delta = choice?.delta.content;
-      if (delta) write(delta);
-      if (choice?.finish_reason) answer.finish = choice.finish_reason;
-    }
-  }
-
-  /**
-   * An answer of the `agent` pipeline, on the same engine: its text streamed, its tool calls shown
-   * as they start and end, the visitor asked when a tool needs approval. The run's code is fetched
-   * with the first such answer.
-   */
-  private async agentAnswer(
-    answer: HearthChatMessage,
-    input: string,
-    config: HearthChatConfig,
-    lease: EngineLease,
-    signal: AbortSignal,
-    write: Write,
-  ): Promise<void> {
-    await abortable(lease.capabilities, signal);
-    this.setPhase({ kind: 'waiting' });
-    const [{ answerWithAgent }, agents] = await abortable(
-      Promise.all([import('./agent-run.ts'), this.checkedAgents(lease, config)]),
-      signal,
-    );
-    const epoch = this.epoch;
-    const { output } = await answerWithAgent({
-      agents,
-      pipeline: config.agent,
-      input,
-      threadId: this.threadId,
-      signal,
-      onThread: (threadId) => {
-        answer.threadId = threadId;
-        if (this.epoch === epoch) this.threadId = threadId;
-      },
-      onText: write,
-      onToolCalls: (calls) => {
-        answer.toolCalls = calls;
-        this.requestUpdate();
-      },
-      decide: (interruptions, stopped) => this.decide(interruptions, stopped),
-    });
-    answer.content = output;
-    answer.finish = 'stop';
-  }
-
-  /** Asks the visitor about each call the run waits on; resolves once every one is answered. */
-  private decide(interruptions: Interruption[], signal: AbortSignal): Promise<Decision[]> {
-    return new Promise((resolve, reject) => {
-      const hadFocus = this.renderRoot instanceof ShadowRoot && this.renderRoot.activeElement !== null;
-      const done = () => {
-        signal.removeEventListener('abort', onAbort);
-        if (this.active) this.active = { ...this.active, approvals: undefined, phase: { kind: 'waiting' } };
-        if (hadFocus) this.renderRoot.querySelector<HTMLTextAreaElement>('textarea')?.focus();
-      };
-      const onAbort = () => {
-        done();
-        reject(new HearthError('ABORTED', 'Stopped.'));
-      };
-      const approvals: PendingApproval[] = interruptions.map((interruption) => ({
-        interruption,
-        choose: (approve) => {
-          const item = approvals.find((a) => a.interruption === interruption)!;
-          if (item.approve !== undefined) return;
-          item.approve = approve;
-          this.requestUpdate();
-          if (approvals.some((a) => a.approve === undefined)) return;
-          done();
-          resolve(
-            approvals.map((a): Decision =>
-              a.approve
-                ? { interruptionId: a.interruption.id, approve: true }
-                : {
-                    interruptionId: a.interruption.id,
-                    approve: false,
-                    reason: 'The user rejected this call.',
-                  },
-            ),
-          );
-        },
-      }));
-      signal.addEventListener('abort', onAbort, { once: true });
-      if (this.active) this.active = { ...this.active, approvals };
-      this.say(
-        `Approval needed: ${interruptions.map((i) => i.tool).join(', ')}. Approve or reject below the answer.`,
-      );
-      // Whoever was typing in the element answers at once, from the keyboard.
-      if (hadFocus)
-        void this.updateComplete.then(() =>
-          this.renderRoot.querySelector<HTMLButtonElement>('[part="approve-button"]')?.focus(),
-        );
-    });
-  }
-
-  /** The request with the best passages of the collection, numbered for citing (the app's grounding). */
-  private async ground(
-    request: ChatCompletionRequest,
-    collection: string,
-    capabilities: EngineCapabilities,
-    lease: EngineLease,
-  ) {
-    const { groundedRequest } = await import('../chat/grounding.ts');
-    const question = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
-    const hits = await lease.search(collection, question, passagesPerQuestion);
-    const passages = hits.map((hit, index) => ({
-      source: {
-        n: index + 1,
-        documentId: hit.documentId,
-        title: hit.title,
-        start: hit.start,
-        end: hit.end,
-        headingPath: hit.headingPath,
-        ...(hit.page === undefined ? {} : { page: hit.page }),
-        snippet: hit.text.replace(/\s+/g, ' ').trim().slice(0, 160),
-      },
-      text: hit.text,
-    }));
-    return {
-      request: groundedRequest(request, passages, capabilities.contextLength),
-      sources: passages.map(({ source }) => ({ n: source.n, title: source.title, snippet: source.snippet })),
-    };
   }
 
   private setPhase(phase: Phase): void {
@@ -698,37 +497,9 @@ export class HearthChat extends LitElement {
       ${renderToolCalls(message.toolCalls)}
       ${this.active?.answer.id === message.id ? renderApprovals(this.active.approvals) : nothing}
       <div class="markdown" data-id=${message.id} @click=${handleAnswerClick}></div>
-      ${this.renderState(message)} ${renderSources(message)}
+      ${renderState(message, this.active?.answer.id === message.id ? this.active : null)}
+      ${renderSources(message)}
     </article>`;
-  }
-
-  private renderState(message: HearthChatMessage) {
-    const phase = this.active?.answer.id === message.id ? this.active.phase : null;
-    if (phase?.kind === 'loading') {
-      const p = phase.progress;
-      const known = p !== null && p.total > 0;
-      return html`<div class="state" data-state="loading">
-        <span
-          >Loading the model${known ? ` (${formatBytes(p.loaded)} of ${formatBytes(p.total)})` : ''}…</span
-        >
-        <progress
-          aria-label="Model loading"
-          max=${known ? p.total : nothing}
-          value=${known ? p.loaded : nothing}
-        ></progress>
-      </div>`;
-    }
-    if (phase?.kind === 'waiting')
-      return this.active?.approvals ? nothing : html`<div class="state" data-state="waiting">Thinking…</div>`;
-    if (phase?.kind === 'writing') return nothing;
-    if (message.finish === 'abort') return html`<div class="state" data-state="stopped">Stopped.</div>`;
-    if (message.finish === 'length')
-      return html`<div class="state" data-state="length">The answer reached its length limit.</div>`;
-    if (message.finish === 'error')
-      return html`<p class="error" role="alert" data-state="error" data-code=${message.error?.code ?? ''}>
-        ${message.error?.message ?? 'The answer failed.'}
-      </p>`;
-    return nothing;
   }
 
   private renderComposer() {
@@ -756,59 +527,6 @@ export class HearthChat extends LitElement {
       }
     </form>`;
   }
-}
-
-function renderSources(message: HearthChatMessage) {
-  if (!message.sources?.length) return nothing;
-  return html`<ol class="sources" part="sources" aria-label="Sources">
-    ${message.sources.map(
-      (source) => html`<li value=${source.n}><strong>${source.title}</strong>: ${source.snippet}</li>`,
-    )}
-  </ol>`;
-}
-
-function requestFor(history: HearthChatMessage[], config: HearthChatConfig): ChatCompletionRequest {
-  const messages = history.map((m) => ({ role: m.role, content: m.content }));
-  const { temperature, top_p, max_tokens, seed } = config.sampling;
-  return {
-    messages: config.systemPrompt
-      ? [{ role: 'system', content: config.systemPrompt }, ...messages]
-      : messages,
-    temperature,
-    top_p,
-    max_tokens,
-    ...(seed === undefined ? {} : { seed }),
-  };
-}
-
-function readyDetail(capabilities: EngineCapabilities): HearthChatReadyDetail {
-  const isolated = globalThis.crossOriginIsolated === true;
-  const threads = capabilities.device === 'wasm' ? (capabilities.threads ?? 1) : undefined;
-  const note = isolated
-    ? `${capabilities.modelId} runs on ${capabilities.device}${threads ? ` with ${threads} WASM threads` : ''}.`
-    : `${capabilities.modelId} runs on ${capabilities.device}. This page is not cross-origin isolated, so WASM runs on one thread; a page sent with COOP and COEP headers gets threads.`;
-  return {
-    model: capabilities.modelId,
-    device: capabilities.device,
-    deviceReason: capabilities.deviceReason,
-    crossOriginIsolated: isolated,
-    ...(threads === undefined ? {} : { wasmThreads: threads }),
-    note,
-  };
-}
-
-function throwIfStopped(signal: AbortSignal): void {
-  if (signal.aborted) throw new HearthError('ABORTED', 'Stopped.');
-}
-
-/** Waits for `promise` unless the answer is stopped first (a model load goes on for the others). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new HearthError('ABORTED', 'Stopped.'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new HearthError('ABORTED', 'Stopped.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 if (!customElements.get('hearth-chat')) customElements.define('hearth-chat', HearthChat);
