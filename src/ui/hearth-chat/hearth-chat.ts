@@ -22,7 +22,7 @@ import {
   type HearthChatReadyDetail,
   type Write,
 } from './messages.ts';
-import { renderSources, renderState, type AnswerState, type Phase } from './message-view.ts';
+import { renderSourceList, renderState, type AnswerState, type Phase } from './message-view.ts';
 import { frameStyles, portable, registerRemProperty } from './styles.ts';
 
 export type { HearthChatErrorDetail, HearthChatMessage, HearthChatProgressDetail, HearthChatReadyDetail };
@@ -498,7 +498,7 @@ export class HearthChat extends LitElement {
       ${this.active?.answer.id === message.id ? renderApprovals(this.active.approvals) : nothing}
       <div class="markdown" data-id=${message.id} @click=${handleAnswerClick}></div>
       ${renderState(message, this.active?.answer.id === message.id ? this.active : null)}
-      ${renderSources(message)}
+      ${renderSourceList(message)}
     </article>`;
   }
 

@@ -43,7 +43,7 @@ export function renderState(message: HearthChatMessage, active: AnswerState | nu
 }
 
 /** The passages an answer of a collection was given, numbered as it cites them. */
-export function renderSources(message: HearthChatMessage) {
+export function renderSourceList(message: HearthChatMessage) {
   if (!message.sources?.length) return nothing;
   return html`<ol class="sources" part="sources" aria-label="Sources">
     ${message.sources.map(
