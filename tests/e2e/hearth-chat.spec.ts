@@ -673,6 +673,10 @@ test('component_kb_gzip: the JavaScript fetched before it is usable stays within
   // The entry and what it imports before `ready` (Lit, the runtime's page side), not the renderer.
   expect(size.scripts.map((script) => script.path)).toContain('hearth-chat.js');
   expect(size.scripts.length).toBeGreaterThan(2);
+  // hearth.agents' run loop and store are a chunk of their own, fetched with the first pipeline
+  // answer, not before `ready`.
+  expect(readdirSync(libDir).filter((file) => /^agent-runs-[\w-]+\.js$/.test(file))).toHaveLength(1);
+  expect(size.scripts.filter((script) => /^agent-runs?-/.test(script.path))).toEqual([]);
   expect(size.kbGzip).toBeLessThanOrEqual(100);
 });
 
