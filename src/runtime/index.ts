@@ -84,6 +84,7 @@ export {
   type ThreadItemRecord,
   type ThreadRecord,
   type ToolContext,
+  type ToolCallStatus,
   type ToolInfo,
   agentToolName,
   handoffToolName,
