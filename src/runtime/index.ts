@@ -84,7 +84,6 @@ export {
   type ThreadItemRecord,
   type ThreadRecord,
   type ToolContext,
-  type ToolCallStatus,
   type ToolInfo,
   agentToolName,
   handoffToolName,
