@@ -1,4 +1,5 @@
 import { defineConfig } from 'vite';
+import { buildIdDefine, hearthPwa } from './vite.pwa.ts';
 
 /**
  * Cross-origin isolation (COOP + COEP) is what lets onnxruntime-web run multi-threaded WASM
@@ -17,6 +18,8 @@ export default defineConfig({
   server: { host, port: Number(process.env.PORT_APP ?? 5173), headers: isolationHeaders },
   preview: { host, port: Number(process.env.PORT_APP ?? 4173), headers: isolationHeaders },
   worker: { format: 'es' },
+  define: buildIdDefine,
+  plugins: [hearthPwa()],
   // onnxruntime-web loads its own .wasm/.mjs by URL, so it must not be pre-bundled; xgrammar is pre-bundled up
   // front so the first page that needs it does not trigger a dependency re-optimisation and reload. pdfjs is
   // already one ES module, imported late inside the RAG worker, where a re-optimisation could not reload.

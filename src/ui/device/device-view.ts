@@ -1,6 +1,12 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { toHearthError } from '../../core/errors.ts';
-import type { DeviceReport } from '../../runtime/index.ts';
+import {
+  BUILD_ID,
+  canShareEngine,
+  sharedEngineStatus,
+  type DeviceReport,
+  type SharedEngineStatus,
+} from '../../runtime/index.ts';
 import { probeDeviceInWorker } from '../../runtime/device.ts';
 import '../device-panel.ts';
 import { controls } from '../shell/shared-styles.ts';
@@ -14,9 +20,10 @@ import { takeEraseOutcome } from './erase-request.ts';
  * below it, "Delete all my data", and what the last erase did.
  */
 export class DeviceView extends LitElement {
-  static override properties = { report: { state: true }, error: { state: true } };
+  static override properties = { report: { state: true }, error: { state: true }, engine: { state: true } };
   declare private report: DeviceReport | undefined;
   declare private error: string;
+  declare private engine: SharedEngineStatus | null | undefined;
   private readonly erased: EraseOutcome | undefined = takeEraseOutcome();
 
   constructor() {
@@ -53,10 +60,17 @@ export class DeviceView extends LitElement {
       (report) => (this.report = report),
       (error: unknown) => (this.error = toHearthError(error).message),
     );
+    if (!canShareEngine()) this.engine = null;
+    else void sharedEngineStatus().then((status) => (this.engine = status ?? null));
   }
 
   override render() {
-    return html`<hearth-device-panel .report=${this.report} .error=${this.error}></hearth-device-panel>
+    return html`<hearth-device-panel
+        .report=${this.report}
+        .error=${this.error}
+        .engine=${this.engine}
+        build=${BUILD_ID}
+      ></hearth-device-panel>
       <section aria-labelledby="data-title">
         <h2 id="data-title">Your data</h2>
         ${this.erased ? renderOutcome(this.erased) : nothing}

@@ -1,0 +1,124 @@
+/// <reference types="vite-plugin-pwa/vanillajs" />
+import { css, html, LitElement, nothing } from 'lit';
+import { registerSW } from 'virtual:pwa-register';
+import { OUTDATED_TAB_EVENT } from './outdated-tab.ts';
+import { controls } from './shared-styles.ts';
+
+/**
+ * What the app has to tell about itself, under the header: a new version is ready (the service
+ * worker of a newer build has installed and waits; "Update" lets it take over, and every tab of
+ * the old build reloads on the new files — never a mix of both), this tab is out of date (a newer
+ * version upgraded a database in another tab), or the app now works offline. Loaded after the shell,
+ * so it adds nothing to the first screen's cost.
+ */
+export class AppNotices extends LitElement {
+  static override properties = {
+    updateReady: { state: true },
+    updating: { state: true },
+    outdated: { state: true },
+    offlineReady: { state: true },
+  };
+  declare private updateReady: boolean;
+  declare private updating: boolean;
+  declare private outdated: boolean;
+  declare private offlineReady: boolean;
+  private applyUpdate: ((reload?: boolean) => Promise<void>) | undefined;
+
+  constructor() {
+    super();
+    this.updateReady = false;
+    this.updating = false;
+    this.outdated = false;
+    this.offlineReady = false;
+  }
+
+  static override styles = [
+    controls,
+    css`
+      :host {
+        display: block;
+      }
+      .notice {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: center;
+        gap: 0.5rem 1rem;
+        padding: 0.5rem 1rem;
+        border-bottom: 1px solid var(--border);
+        background: var(--surface-2);
+      }
+      .notice p {
+        margin: 0;
+        flex: 1 1 16rem;
+      }
+      .actions {
+        display: flex;
+        gap: 0.5rem;
+      }
+    `,
+  ];
+
+  private readonly onOutdated = () => (this.outdated = true);
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    addEventListener(OUTDATED_TAB_EVENT, this.onOutdated);
+    this.applyUpdate ??= registerSW({
+      onNeedRefresh: () => (this.updateReady = true),
+      onOfflineReady: () => (this.offlineReady = true),
+    });
+  }
+
+  override disconnectedCallback(): void {
+    removeEventListener(OUTDATED_TAB_EVENT, this.onOutdated);
+    super.disconnectedCallback();
+  }
+
+  private async acceptUpdate(): Promise<void> {
+    this.updating = true;
+    // The waiting worker takes over; workbox-window then reloads this tab (and every other tab
+    // of the old build) once it controls them.
+    await this.applyUpdate?.(true);
+  }
+
+  override render() {
+    if (this.outdated)
+      return html`<div class="notice" role="alert" data-testid="outdated-tab">
+        <p>Hearth was updated in another tab. Reload this tab to go on: everything you did here is kept.</p>
+        <div class="actions">
+          <button class="primary" data-action="reload" @click=${() => location.reload()}>Reload</button>
+        </div>
+      </div>`;
+    if (this.updateReady)
+      return html`<div class="notice" role="status" data-testid="update-ready">
+        <p>A new version of Hearth is ready.</p>
+        <div class="actions">
+          <button
+            class="primary"
+            data-action="update"
+            ?disabled=${this.updating}
+            @click=${() => void this.acceptUpdate()}
+          >
+            ${this.updating ? 'Updating…' : 'Update now'}
+          </button>
+          <button data-action="later" @click=${() => (this.updateReady = false)}>Later</button>
+        </div>
+      </div>`;
+    if (this.offlineReady)
+      return html`<div class="notice" role="status" data-testid="offline-ready">
+        <p>Hearth now works offline, with the models you have used.</p>
+        <div class="actions">
+          <button class="quiet" data-action="dismiss" @click=${() => (this.offlineReady = false)}>OK</button>
+        </div>
+      </div>`;
+    return nothing;
+  }
+}
+
+customElements.define('hearth-app-notices', AppNotices);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'hearth-app-notices': AppNotices;
+  }
+}
