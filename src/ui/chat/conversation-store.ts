@@ -38,10 +38,21 @@ export class ConversationStore {
         void this.db?.then((db) => db.close());
         reportOutdatedTab(this.name);
       },
-    }).then(async (db) => {
-      await this.writeUnsaved(db);
-      return db;
-    }));
+    }).then(
+      async (db) => {
+        await this.writeUnsaved(db);
+        return db;
+      },
+      (error: unknown) => {
+        // The database is newer than this code (a newer version upgraded it): this tab is out of date.
+        if ((error as DOMException | null)?.name === 'VersionError') {
+          this.outdated = true;
+          reportOutdatedTab(this.name);
+        }
+        this.db = undefined;
+        throw error;
+      },
+    ));
   }
 
   /** Newest first. */

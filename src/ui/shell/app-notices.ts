@@ -11,6 +11,9 @@ import { controls } from './shared-styles.ts';
  * version upgraded a database in another tab), or the app now works offline. Loaded after the shell,
  * so it adds nothing to the first screen's cost.
  */
+/** How often an open app asks its host for a new version. */
+const UPDATE_CHECK_MS = 60 * 60 * 1000;
+
 export class AppNotices extends LitElement {
   static override properties = {
     updateReady: { state: true },
@@ -66,6 +69,16 @@ export class AppNotices extends LitElement {
     this.applyUpdate ??= registerSW({
       onNeedRefresh: () => (this.updateReady = true),
       onOfflineReady: () => (this.offlineReady = true),
+      // The browser looks for a new version on navigations only: an app left open looks too.
+      onRegisteredSW: (_url, registration) => {
+        if (!registration) return;
+        const check = () => void registration.update().catch(() => undefined);
+        setInterval(check, UPDATE_CHECK_MS);
+        document.addEventListener(
+          'visibilitychange',
+          () => document.visibilityState === 'visible' && check(),
+        );
+      },
     });
   }
 
