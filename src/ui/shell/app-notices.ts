@@ -1,6 +1,7 @@
 /// <reference types="vite-plugin-pwa/vanillajs" />
 import { css, html, LitElement, nothing } from 'lit';
 import { registerSW } from 'virtual:pwa-register';
+import { erasedOnThisLoad } from '../device/erase-request.ts';
 import { OUTDATED_TAB_EVENT } from './outdated-tab.ts';
 import { controls } from './shared-styles.ts';
 
@@ -66,6 +67,7 @@ export class AppNotices extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener(OUTDATED_TAB_EVENT, this.onOutdated);
+    if (erasedOnThisLoad()) return;
     this.applyUpdate ??= registerSW({
       onNeedRefresh: () => (this.updateReady = true),
       onOfflineReady: () => (this.offlineReady = true),
