@@ -104,8 +104,14 @@ export class AppNotices extends LitElement {
           <button class="primary" data-action="reload" @click=${() => location.reload()}>Reload</button>
         </div>
       </div>`;
+    // A polite live region that is always there (a region added with its text is often not read
+    // out); not role="status", which the chat view keeps for its answers.
+    return html`<div aria-live="polite">${this.renderStatus()}</div>`;
+  }
+
+  private renderStatus() {
     if (this.updateReady)
-      return html`<div class="notice" role="status" data-testid="update-ready">
+      return html`<div class="notice" data-testid="update-ready">
         <p>A new version of Hearth is ready.</p>
         <div class="actions">
           <button
@@ -120,7 +126,7 @@ export class AppNotices extends LitElement {
         </div>
       </div>`;
     if (this.offlineReady)
-      return html`<div class="notice" role="status" data-testid="offline-ready">
+      return html`<div class="notice" data-testid="offline-ready">
         <p>Hearth now works offline, with the models you have used.</p>
         <div class="actions">
           <button class="quiet" data-action="dismiss" @click=${() => (this.offlineReady = false)}>OK</button>

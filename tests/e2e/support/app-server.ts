@@ -42,20 +42,28 @@ export interface AppServer {
  */
 export async function startAppServer(
   root: string,
-  options: { isolation?: boolean } = {},
+  options: {
+    isolation?: boolean;
+    /** More folders under URL prefixes (`{ '/bench-models': dir }`), served as they are. */
+    mounts?: Record<string, string>;
+    /** Default 0: a free port. */
+    port?: number;
+  } = {},
 ): Promise<AppServer> {
   let current = root;
   const requested: string[] = [];
   const sockets = new Set<Socket>();
   let server: Server | undefined;
-  let port = 0;
+  let port = options.port ?? 0;
 
   const handler = (request: IncomingMessage, response: ServerResponse) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
     requested.push(path);
-    const file = normalize(join(current, path === '/' ? 'index.html' : path));
-    if (!file.startsWith(current.endsWith(sep) ? current : current + sep))
-      return void response.writeHead(404).end();
+    const mount = Object.keys(options.mounts ?? {}).find((prefix) => path.startsWith(`${prefix}/`));
+    const base = mount ? options.mounts![mount]! : current;
+    const relative = mount ? path.slice(mount.length) : path === '/' ? 'index.html' : path;
+    const file = normalize(join(base, relative));
+    if (!file.startsWith(base.endsWith(sep) ? base : base + sep)) return void response.writeHead(404).end();
     stat(file).then(
       (info) => {
         if (!info.isFile()) return void response.writeHead(404).end();
