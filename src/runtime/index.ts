@@ -18,14 +18,6 @@ export {
   type StartRagOptions,
 } from './rag.ts';
 export type { EngineEndpoint, EngineHost } from './engine-host.ts';
-export {
-  canShareEngine,
-  sharedEngineHost,
-  sharedEngineStatus,
-  type SharedEngineHostOptions,
-  type SharedEngineStatus,
-} from './shared-engine-host.ts';
-export { BUILD_ID } from './build-id.ts';
 export type { Handle } from './handle.ts';
 export { RUNTIME_ERROR_CODES, type RuntimeErrorCode } from './errors.ts';
 export { probeDeviceInWorker, type DeviceReport } from './device.ts';

@@ -9,6 +9,8 @@ import {
   type ControlRequest,
 } from '../engines/llm/shared/index.ts';
 import { BUILD_ID } from './build-id.ts';
+
+export { BUILD_ID };
 import { reportEngineLoss, type EngineHost } from './engine-host.ts';
 
 export interface SharedEngineHostOptions {

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { DeviceReport } from '../runtime/device.ts';
-import type { SharedEngineStatus } from '../runtime/index.ts';
+import type { SharedEngineStatus } from '../runtime/shared-engine-host.ts';
 import { formatBytes } from '../core/format-bytes.ts';
 
 /** Shows what the device offers: WebGPU adapter, limits, isolation, threads, storage. */

@@ -54,7 +54,11 @@ export function embedderConfig(catalog: readonly ModelListing[], choice: ModelCh
 }
 
 async function create(): Promise<Hearth> {
-  const { canShareEngine, createHearth, listCatalog, sharedEngineHost } = await import('../runtime/index.ts');
+  const [{ createHearth, listCatalog }, { canShareEngine, sharedEngineHost }] = await Promise.all([
+    import('../runtime/index.ts'),
+    // Not in the runtime's index: the library (src/index.ts) would carry the SharedWorker's file unused.
+    import('../runtime/shared-engine-host.ts'),
+  ]);
   const catalog = listCatalog();
   const hearth = createHearth({
     chat: chatModelConfig(catalog),

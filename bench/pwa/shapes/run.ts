@@ -12,10 +12,10 @@ import type { Asked, Shape } from './shapes-page.ts';
  * SmolLM2-135M-shaped model (BENCH_SHAPES_DTYPE, q4 by default: weights dequantised to fp32) on WASM:
  *
  * - tabs3_vs_1_memory_ratio: summed PSS of the browser with three tabs over one, each tab answered.
- * - first_token_ms: a tab's answer to its first chunk once the model is loaded (median of 3, tab 3).
+ * - first_token_ms: a tab's answer to its first token once the model is loaded (median of 3, tab 3).
  * - decode_tok_s: the engine's decode speed (128 tokens), and wasm_threads, the threads it runs on.
  * - host_closed_first_token_ms: the first tab (the one that started the engine — in the leader
- *   shape, the leader) closes; another tab's next answer, to its first chunk, lost calls retried.
+ *   shape, the leader) closes; another tab's next answer, to its first token, lost calls retried.
  */
 type Harness = {
   create(shape: Shape, buildId: string, dtype: string): void;

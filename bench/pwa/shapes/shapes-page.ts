@@ -1,5 +1,5 @@
 import { createHearth, type Hearth } from '../../../src/index.ts';
-import { sharedEngineHost } from '../../../src/runtime/index.ts';
+import { sharedEngineHost } from '../../../src/runtime/shared-engine-host.ts';
 import { leaderTabEngineHost } from './leader-host.ts';
 
 export type Shape = 'shared-worker' | 'leader-tab';
@@ -15,6 +15,7 @@ export interface Asked {
 // One Hearth per tab whose chat engine is reached through one of the two shapes; the benchmark-shaped
 // model from bench/.models (served by the dev server), greedy, on WASM.
 let hearth: Hearth | undefined;
+let asked = 0;
 
 const harness = {
   create(shape: Shape, buildId: string, dtype: string) {
@@ -29,21 +30,26 @@ const harness = {
     });
   },
 
-  /** An answer: from the call to its first chunk, with one more call per ENGINE_HOST_LOST. */
+  /**
+   * An answer to a question not asked before (no prompt prefix to reuse): from the call to its first
+   * token, with one more call per ENGINE_HOST_LOST.
+   */
   async ask(maxTokens: number): Promise<Asked> {
     const started = performance.now();
+    const question = `Question ${++asked} from ${crypto.randomUUID()}: tell me about the weather.`;
     for (let retries = 0; ; retries++) {
       try {
         let firstChunkMs: number | undefined;
         let decodeTokS = 0;
         const stream = await hearth!.chat.completions.create({
-          messages: [{ role: 'user', content: 'Tell me about the weather.' }],
+          messages: [{ role: 'user', content: question }],
           stream: true,
           temperature: 0,
           max_tokens: maxTokens,
         });
         for await (const chunk of stream) {
-          firstChunkMs ??= performance.now() - started;
+          // The first chunk carries only the role; the first token comes with content.
+          if (chunk.choices[0]?.delta.content) firstChunkMs ??= performance.now() - started;
           if (chunk.usage) decodeTokS = chunk.usage.timings.decode_tok_s;
         }
         const { threads } = await hearth!.chat.capabilities();

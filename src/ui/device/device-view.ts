@@ -1,12 +1,12 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { toHearthError } from '../../core/errors.ts';
+import type { DeviceReport } from '../../runtime/index.ts';
 import {
   BUILD_ID,
   canShareEngine,
   sharedEngineStatus,
-  type DeviceReport,
   type SharedEngineStatus,
-} from '../../runtime/index.ts';
+} from '../../runtime/shared-engine-host.ts';
 import { probeDeviceInWorker } from '../../runtime/device.ts';
 import '../device-panel.ts';
 import { controls } from '../shell/shared-styles.ts';

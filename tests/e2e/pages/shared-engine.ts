@@ -1,5 +1,5 @@
 import { createHearth, type ChatCompletionChunk, type Hearth } from '../../../src/index.ts';
-import { sharedEngineHost, sharedEngineStatus } from '../../../src/runtime/index.ts';
+import { sharedEngineHost, sharedEngineStatus } from '../../../src/runtime/shared-engine-host.ts';
 
 // One Hearth per page whose chat engine is the SharedWorker engine of `buildId`; the spec opens
 // several pages (tabs) and closes, freezes or kills what serves them. Answers are streamed with the
