@@ -1,5 +1,6 @@
 import type { Browser } from 'playwright-core';
 import type { AppServer } from '../../tests/e2e/support/app-server.ts';
+import { appStoredOffline } from '../../tests/e2e/support/offline-copy.ts';
 import { reportPageErrors } from '../lib/browser.ts';
 import { median } from '../app/rates.ts';
 import { ask, engineTargets, greedyShort, lastAnswer } from './app-steps.ts';
@@ -28,7 +29,7 @@ export async function measureOfflineStart(
   reportPageErrors(page);
   try {
     await page.goto(host.url);
-    await page.locator('[data-testid="offline-ready"]').waitFor({ timeout: 300_000 });
+    await appStoredOffline(page, 300_000);
     await greedyShort(page, 4);
     await ask(page);
 

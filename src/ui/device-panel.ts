@@ -10,17 +10,21 @@ export class DevicePanel extends LitElement {
     error: {},
     engine: { attribute: false },
     build: {},
+    offline: {},
   };
   declare report: DeviceReport | undefined;
   declare error: string;
   /** The chat engine shared by this build's tabs; null where tabs cannot share one. */
   declare engine: SharedEngineStatus | null | undefined;
   declare build: string;
+  /** Whether the app is stored for use without a network. */
+  declare offline: string;
 
   constructor() {
     super();
     this.error = '';
     this.build = '';
+    this.offline = '';
   }
 
   static override styles = css`

@@ -6,6 +6,7 @@ import { loadConfig } from '../../server/config.ts';
 import { startServer } from '../../server/server.ts';
 import { DEMO_PROJECT, publishDemoAdapter } from '../../scripts/demo-seed.ts';
 import { chromiumArgs, chromiumExecutable } from './chromium.ts';
+import { appStoredOffline } from './support/offline-copy.ts';
 import { startAppServer } from './support/app-server.ts';
 
 // The installed, offline app on the production build (dist/, built once for the browser tests): one
@@ -68,7 +69,7 @@ test('offline: after one online visit the app starts isolated with no network an
 
     // Online: the app is stored as soon as its service worker has installed.
     await page.goto(host.url);
-    await expect(page.locator('[data-testid="offline-ready"]')).toBeVisible({ timeout: 120_000 });
+    await appStoredOffline(page);
 
     // A document.
     await page.goto(`${host.url}/#/documents`);
@@ -146,6 +147,9 @@ test('offline: after one online visit the app starts isolated with no network an
     // Multi-threaded WASM offline too: the service worker's responses keep the page isolated.
     await page.goto(`${host.url}/#/device`);
     await expect(page.locator('[data-field="wasm-threads"]')).toContainText('SharedArrayBuffer is available');
+    await expect(page.locator('[data-field="offline"]')).toContainText(
+      'Stored: Hearth starts without a network',
+    );
     expect(host.requested.length).toBe(asked);
     expect(errors).toEqual([]);
   } finally {

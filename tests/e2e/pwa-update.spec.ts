@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'vite';
+import { appStoredOffline } from './support/offline-copy.ts';
 import { startAppServer, type AppServer } from './support/app-server.ts';
 
 // Two builds of the app on one origin, as two deployments: A is the build the browser tests share
@@ -74,7 +75,7 @@ test('a new version is offered, and once accepted every tab runs only its files'
   try {
     const page = await context.newPage();
     await page.goto(host.url);
-    await expect(page.locator('[data-testid="offline-ready"]')).toBeVisible({ timeout: 120_000 });
+    await appStoredOffline(page);
     const buildA = await buildOf(page, host.url);
     expect(buildA).not.toBe(buildB);
     await page.goto(host.url);

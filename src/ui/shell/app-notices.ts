@@ -8,9 +8,9 @@ import { controls } from './shared-styles.ts';
 /**
  * What the app has to tell about itself, under the header: a new version is ready (the service
  * worker of a newer build has installed and waits; "Update" lets it take over, and every tab of
- * the old build reloads on the new files — never a mix of both), this tab is out of date (a newer
- * version upgraded a database in another tab), or the app now works offline. Loaded after the shell,
- * so it adds nothing to the first screen's cost.
+ * the old build reloads on the new files — never a mix of both), or this tab is out of date (a newer
+ * version upgraded a database in another tab). Whether the app is stored for offline use is in the
+ * Device view. Loaded after the shell, so it adds nothing to the first screen's cost.
  */
 /** How often an open app asks its host for a new version. */
 const UPDATE_CHECK_MS = 60 * 60 * 1000;
@@ -20,12 +20,10 @@ export class AppNotices extends LitElement {
     updateReady: { state: true },
     updating: { state: true },
     outdated: { state: true },
-    offlineReady: { state: true },
   };
   declare private updateReady: boolean;
   declare private updating: boolean;
   declare private outdated: boolean;
-  declare private offlineReady: boolean;
   private applyUpdate: ((reload?: boolean) => Promise<void>) | undefined;
 
   constructor() {
@@ -33,7 +31,6 @@ export class AppNotices extends LitElement {
     this.updateReady = false;
     this.updating = false;
     this.outdated = false;
-    this.offlineReady = false;
   }
 
   static override styles = [
@@ -70,7 +67,6 @@ export class AppNotices extends LitElement {
     if (erasedOnThisLoad()) return;
     this.applyUpdate ??= registerSW({
       onNeedRefresh: () => (this.updateReady = true),
-      onOfflineReady: () => (this.offlineReady = true),
       // The browser looks for a new version on navigations only: an app left open looks too.
       onRegisteredSW: (_url, registration) => {
         if (!registration) return;
@@ -123,13 +119,6 @@ export class AppNotices extends LitElement {
             ${this.updating ? 'Updating…' : 'Update now'}
           </button>
           <button data-action="later" @click=${() => (this.updateReady = false)}>Later</button>
-        </div>
-      </div>`;
-    if (this.offlineReady)
-      return html`<div class="notice" data-testid="offline-ready">
-        <p>Hearth now works offline, with the models you have used.</p>
-        <div class="actions">
-          <button class="quiet" data-action="dismiss" @click=${() => (this.offlineReady = false)}>OK</button>
         </div>
       </div>`;
     return nothing;
