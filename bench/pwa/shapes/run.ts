@@ -2,6 +2,7 @@ import type { Page } from 'playwright-core';
 import { reportPageErrors, startBenchBrowser, type BenchBrowser } from '../../lib/browser.ts';
 import { settledBrowserPssBytes } from '../../lib/memory.ts';
 import { median } from '../../app/rates.ts';
+import { collectGarbageEverywhere } from '../collect-garbage.ts';
 import type { Asked, Shape } from './shapes-page.ts';
 
 /**
@@ -11,7 +12,8 @@ import type { Asked, Shape } from './shapes-page.ts';
  * over (bench/pwa/shapes/leader-host.ts). Each shape in a browser of its own, three tabs, the
  * SmolLM2-135M-shaped model (BENCH_SHAPES_DTYPE, q4 by default: weights dequantised to fp32) on WASM:
  *
- * - tabs3_vs_1_memory_ratio: summed PSS of the browser with three tabs over one, each tab answered.
+ * - tabs3_vs_1_memory_ratio: summed PSS of the browser with three tabs over one, each tab answered,
+ *   after a garbage collection in every JavaScript context.
  * - first_token_ms: a tab's answer to its first token once the model is loaded (median of 3, tab 3).
  * - decode_tok_s: the engine's decode speed (128 tokens), and wasm_threads, the threads it runs on.
  * - host_closed_first_token_ms: the first tab (the one that started the engine — in the leader
@@ -53,8 +55,10 @@ async function measure(bench: BenchBrowser, shape: Shape) {
   const ask = (tab: Page, maxTokens: number) => tab.evaluate((n) => harness.ask(n), maxTokens);
 
   await ask(await open(), 4);
+  await collectGarbageEverywhere(bench.browser);
   const oneTab = await settledBrowserPssBytes(9, 500);
   for (let i = 0; i < 2; i++) await ask(await open(), 4);
+  await collectGarbageEverywhere(bench.browser);
   const threeTabs = await settledBrowserPssBytes(9, 500);
 
   const firstTokens: number[] = [];
