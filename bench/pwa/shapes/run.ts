@@ -1,7 +1,9 @@
 import type { Page } from 'playwright-core';
 import { reportPageErrors, startBenchBrowser, type BenchBrowser } from '../../lib/browser.ts';
 import { settledBrowserPssBytes } from '../../lib/memory.ts';
+import { resolve } from 'node:path';
 import { median } from '../../app/rates.ts';
+import { textOnlyBias } from '../../lib/text-only-bias.ts';
 import { collectGarbageEverywhere } from '../collect-garbage.ts';
 import type { Asked, Shape } from './shapes-page.ts';
 
@@ -21,11 +23,15 @@ import type { Asked, Shape } from './shapes-page.ts';
  */
 type Harness = {
   create(shape: Shape, buildId: string, dtype: string): void;
-  ask(maxTokens: number): Promise<Asked>;
+  ask(maxTokens: number, logitBias: Record<string, number>): Promise<Asked>;
 };
 declare const harness: Harness;
 
 const dtype = process.env.BENCH_SHAPES_DTYPE ?? 'q4';
+// Every token shows text, so the first token is the first content chunk and answers run to max_tokens.
+const bias = textOnlyBias(
+  resolve(import.meta.dirname, '../../.models/hearth-bench/smollm2-shaped/resolve/main'),
+);
 const shapes: Shape[] = ['shared-worker', 'leader-tab'];
 
 for (const shape of shapes) {
@@ -52,7 +58,8 @@ async function measure(bench: BenchBrowser, shape: Shape) {
     tabs.push(tab);
     return tab;
   };
-  const ask = (tab: Page, maxTokens: number) => tab.evaluate((n) => harness.ask(n), maxTokens);
+  const ask = (tab: Page, maxTokens: number) =>
+    tab.evaluate(([n, b]) => harness.ask(n, b), [maxTokens, bias] as const);
 
   await ask(await open(), 4);
   await collectGarbageEverywhere(bench.browser);

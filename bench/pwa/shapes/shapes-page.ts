@@ -34,7 +34,7 @@ const harness = {
    * An answer to a question not asked before (no prompt prefix to reuse): from the call to its first
    * token, with one more call per ENGINE_HOST_LOST.
    */
-  async ask(maxTokens: number): Promise<Asked> {
+  async ask(maxTokens: number, logitBias: Record<string, number>): Promise<Asked> {
     const started = performance.now();
     const question = `Question ${++asked} from ${crypto.randomUUID()}: tell me about the weather.`;
     for (let retries = 0; ; retries++) {
@@ -46,6 +46,7 @@ const harness = {
           stream: true,
           temperature: 0,
           max_tokens: maxTokens,
+          logit_bias: logitBias,
         });
         for await (const chunk of stream) {
           // The first chunk carries only the role; the first token comes with content.
