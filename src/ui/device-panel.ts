@@ -106,6 +106,12 @@ export class DevicePanel extends LitElement {
         <dt>Chat engine</dt>
         <dd data-field="engine">${describeEngine(this.engine)}</dd>
         ${
+          this.offline
+            ? html`<dt>Offline</dt>
+                <dd data-field="offline">${this.offline}</dd>`
+            : nothing
+        }
+        ${
           this.build
             ? html`<dt>Version</dt>
                 <dd data-field="build">${this.build}</dd>`
