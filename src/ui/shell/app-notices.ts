@@ -4,6 +4,7 @@ import { registerSW } from 'virtual:pwa-register';
 import { erasedOnThisLoad } from '../device/erase-request.ts';
 import { OUTDATED_TAB_EVENT } from './outdated-tab.ts';
 import { controls } from './shared-styles.ts';
+import { whenQuiet } from './when-quiet.ts';
 
 /**
  * What the app has to tell about itself, under the header: a new version is ready (the service
@@ -25,6 +26,7 @@ export class AppNotices extends LitElement {
   declare private updating: boolean;
   declare private outdated: boolean;
   private applyUpdate: ((reload?: boolean) => Promise<void>) | undefined;
+  private registering: Promise<void> | undefined;
 
   constructor() {
     super();
@@ -64,8 +66,14 @@ export class AppNotices extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     addEventListener(OUTDATED_TAB_EVENT, this.onOutdated);
-    if (erasedOnThisLoad()) return;
-    this.applyUpdate ??= registerSW({
+    if (erasedOnThisLoad() || this.registering) return;
+    // Storing the app (~56 MB precached) waits until the page is quiet, not to slow an answer down.
+    this.registering = whenQuiet().then(() => this.register());
+  }
+
+  private register(): void {
+    this.applyUpdate = registerSW({
+      immediate: true,
       onNeedRefresh: () => (this.updateReady = true),
       // The browser looks for a new version on navigations only: an app left open looks too.
       onRegisteredSW: (_url, registration) => {
