@@ -67,8 +67,20 @@ test('offline: after one online visit the app starts isolated with no network an
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
 
-    // Online: the app is stored as soon as its service worker has installed.
+    // Online: the app is stored as soon as its service worker has installed. The chat runs on WASM (as
+    // chosen in the Models view), so the greedy answers below are the same online and offline.
     await page.goto(host.url);
+    await page.evaluate(() =>
+      localStorage.setItem(
+        'hearth:model-choice',
+        JSON.stringify({
+          chatModel: 'hearth-demo/tiny-llama-chat',
+          embedModel: 'hearth-demo/tiny-embed',
+          device: 'wasm',
+        }),
+      ),
+    );
+    await page.reload();
     await appStoredOffline(page);
 
     // A document.
@@ -111,6 +123,7 @@ test('offline: after one online visit the app starts isolated with no network an
     const plain = await ask(page, 'What is Hearth?');
     await page.locator('[data-action="adapter"]').selectOption('demo-upper');
     const adaptedOnline = await ask(page, 'What is Hearth?');
+    await expect(lastAnswer(page).locator('[data-testid="answer-stats"]')).toContainText('WASM');
     expect(adaptedOnline).not.toBe(plain);
     expect(upperShare(adaptedOnline)).toBeGreaterThan(0.5);
     const adapterChat = page.url();
