@@ -22,6 +22,18 @@ const ISOLATION = {
   'Cross-Origin-Resource-Policy': 'cross-origin',
 };
 
+/** What `embedCors` in vite.config.ts sends (docs/embedding.md): pages of other origins may load these files. */
+const CORS = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'Content-Range, Accept-Ranges, ETag, X-Linked-Etag, X-Linked-Size',
+};
+const PREFLIGHT = {
+  ...CORS,
+  'Access-Control-Allow-Methods': 'GET, HEAD',
+  'Access-Control-Allow-Headers': 'Range, If-Range',
+  'Access-Control-Max-Age': '86400',
+};
+
 export interface AppServer {
   url: string;
   port: number;
@@ -48,6 +60,8 @@ export async function startAppServer(
     mounts?: Record<string, string>;
     /** Default 0: a free port. */
     port?: number;
+    /** CORS as `npm run preview` sends it, for `<hearth-chat>` on a page of another origin (default off). */
+    cors?: boolean;
   } = {},
 ): Promise<AppServer> {
   let current = root;
@@ -59,6 +73,7 @@ export async function startAppServer(
   const handler = (request: IncomingMessage, response: ServerResponse) => {
     const path = decodeURIComponent(new URL(request.url ?? '/', 'http://host').pathname);
     requested.push(path);
+    if (request.method === 'OPTIONS' && options.cors) return void response.writeHead(204, PREFLIGHT).end();
     const mount = Object.keys(options.mounts ?? {}).find((prefix) => path.startsWith(`${prefix}/`));
     const base = mount ? options.mounts![mount]! : current;
     const relative = mount ? path.slice(mount.length) : path === '/' ? 'index.html' : path;
@@ -76,6 +91,7 @@ export async function startAppServer(
               ? 'no-cache'
               : 'max-age=0',
           ...(options.isolation === false ? {} : ISOLATION),
+          ...(options.cors ? CORS : {}),
         });
         if (request.method === 'HEAD') return void response.end();
         createReadStream(file).pipe(response);
