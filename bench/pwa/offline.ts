@@ -77,8 +77,9 @@ export async function measureOfflineStart(
       const enginesAfter = await engineTargets(page);
       if (enginesAfter.some((id) => enginesBefore.includes(id)))
         throw new Error('The reloaded page reached the engine of the page before it: not a cold start.');
+      const device = await lastAnswer(page).locator('[data-stat="device"]').innerText();
       console.error(
-        `[pwa] offline start ${round + 1}: interactive ${starts.at(-1)!.toFixed(0)} ms, first token ${firstTokens.at(-1)!.toFixed(0)} ms`,
+        `[pwa] offline start ${round + 1}: interactive ${starts.at(-1)!.toFixed(0)} ms, first token ${firstTokens.at(-1)!.toFixed(0)} ms (${device})`,
       );
     }
     return { startMs: median(starts), firstTokenMs: median(firstTokens) };
