@@ -1,5 +1,6 @@
 import { defineConfig } from 'vite';
 import { a2aSdkBuffer } from './scripts/vite/a2a-sdk-buffer.ts';
+import { buildIdDefine, hearthPwa } from './vite.pwa.ts';
 
 /**
  * Cross-origin isolation (COOP + COEP) is what lets onnxruntime-web run multi-threaded WASM
@@ -29,6 +30,7 @@ export default defineConfig({
   server: { host, port: Number(process.env.PORT_APP ?? 5173), headers: isolationHeaders },
   preview: { host, port: Number(process.env.PORT_APP ?? 4173), headers: isolationHeaders, cors: embedCors },
   worker: { format: 'es' },
+  define: buildIdDefine,
   // onnxruntime-web loads its own .wasm/.mjs by URL, so it must not be pre-bundled; xgrammar and the A2A client are
   // pre-bundled up front so the first page that needs them does not trigger a dependency re-optimisation and
   // reload. pdfjs is already one ES module, imported late inside the RAG worker, where a re-optimisation could
@@ -38,6 +40,6 @@ export default defineConfig({
     include: ['@mlc-ai/web-xgrammar', '@a2a-js/sdk/client'],
     rolldownOptions: { plugins: [a2aSdkBuffer()] },
   },
-  plugins: [a2aSdkBuffer()],
+  plugins: [a2aSdkBuffer(), hearthPwa()],
   build: { target: 'es2022', sourcemap: true },
 });

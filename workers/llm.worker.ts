@@ -1,28 +1,5 @@
 import { exposeApi } from '../src/core/rpc/index.ts';
-import { loadWasmBuild } from '../src/engines/llm/onnx-decoder/browser-wasm-build.ts';
-import { LLM_METHODS, LlmService } from '../src/engines/llm/service.ts';
-import { detectToolCallFormat, toolHooksFactory } from '../src/engines/llm/tools/index.ts';
-import { browserWasmPaths } from '../src/engines/ort-setup/browser-wasm-paths.ts';
-import { httpModelFiles, ModelStore } from '../src/models/index.ts';
+import { LLM_METHODS } from '../src/engines/llm/service.ts';
+import { createBrowserLlmService } from './llm-service.ts';
 
-// Created on first use: the store opens OPFS, which a model read straight over HTTP never needs.
-let store: ModelStore | undefined;
-
-exposeApi(
-  new LlmService({
-    filesFor: ({ baseUrl, modelId, revision }, { store: keep, ...progress }) =>
-      keep
-        ? (store ??= new ModelStore()).filesOnDemand({ baseUrl, modelId, revision }, progress)
-        : httpModelFiles(baseUrl, modelId, revision),
-    wasmPaths: browserWasmPaths,
-    wasmBuild: loadWasmBuild,
-    hooksFor: (modelId, chatTemplate) =>
-      toolHooksFactory({ modelId, toolFormat: detectToolCallFormat(chatTemplate), constrain: true }),
-    // web-llm is large: fetched only when an MLC model is loaded.
-    loadWebLlm: async (modelId, options) => {
-      const { loadWebLlmChatEngine } = await import('../src/engines/llm/webllm/load.ts');
-      return loadWebLlmChatEngine(modelId, options);
-    },
-  }),
-  LLM_METHODS,
-);
+exposeApi(createBrowserLlmService(), LLM_METHODS);

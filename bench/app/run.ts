@@ -6,6 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { build, preview, type Plugin } from 'vite';
 import { lastAnswer, measureShellCost, streamLongAnswer } from '../../tests/e2e/support/app-measures.ts';
 import { launchBenchChromium, printResult, reportPageErrors } from '../lib/browser.ts';
+import { textOnlyBias } from '../lib/text-only-bias.ts';
 import type { AppBenchEngine, AppBenchHarness, AppBenchSettings, StreamRecord } from './engine-page.ts';
 import { median, paintTimes, tokensPerSecond } from './rates.ts';
 
@@ -145,7 +146,7 @@ async function measureLongAnswer(browser: Browser, origin: string): Promise<numb
 
 async function measureDecodeRatio(browser: Browser, origin: string): Promise<number> {
   const engine: AppBenchEngine = { baseUrl: `${origin}/bench-models`, modelId, dtype, threads: 1 };
-  const settings: AppBenchSettings = { maxTokens: newTokens, logitBias: textOnlyBias() };
+  const settings: AppBenchSettings = { maxTokens: newTokens, logitBias: textOnlyBias(modelDir) };
   const warmUp: AppBenchSettings = { ...settings, maxTokens: 4 };
 
   const app = await coldPage(browser, `${origin}/`);
@@ -215,25 +216,6 @@ async function measureDecodeRatio(browser: Browser, origin: string): Promise<num
   }
   await app.context().close();
   return median(ratios);
-}
-
-/**
- * Every id that cannot show text biased away, so that both pages get exactly `newTokens` tokens and
- * each one paints something: EOS and the tokenizer's other special tokens, and the ids past the
- * tokenizer's vocabulary (the benchmark model's embedding has SmolLM2's 49,152 rows, its tokenizer
- * fewer).
- */
-function textOnlyBias(): Record<string, number> {
-  const read = <T>(file: string) => JSON.parse(readFileSync(join(modelDir, file), 'utf8')) as T;
-  const { vocab_size: vocabSize } = read<{ vocab_size: number }>('config.json');
-  const tokenizer = read<{ model: { vocab: Record<string, number> }; added_tokens?: Array<{ id: number }> }>(
-    'tokenizer.json',
-  );
-  const textIds = new Set(Object.values(tokenizer.model.vocab));
-  for (const { id } of tokenizer.added_tokens ?? []) textIds.delete(id);
-  const bias: Record<string, number> = {};
-  for (let id = 0; id < vocabSize; id++) if (!textIds.has(id)) bias[String(id)] = -100;
-  return bias;
 }
 
 /** The built script of bench/app/engine.html (its name carries a content hash). */

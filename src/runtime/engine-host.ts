@@ -1,3 +1,4 @@
+import type { HearthError } from '../core/errors.ts';
 import { connectApi, type RemoteApi } from '../core/rpc/index.ts';
 
 /**
@@ -7,7 +8,10 @@ import { connectApi, type RemoteApi } from '../core/rpc/index.ts';
  */
 export type EngineEndpoint = Worker | MessagePort;
 
-/** Called once per engine start; returns a fresh endpoint. */
+/**
+ * Called when the engine first starts, and again after the engine behind the last endpoint was
+ * lost (see `reportEngineLoss`); returns a fresh endpoint.
+ */
 export type EngineHost = () => EngineEndpoint;
 
 export const llmWorkerHost: EngineHost = () =>
@@ -20,16 +24,33 @@ export interface EngineConnection<T> {
   api: RemoteApi<T>;
   /** Stops a worker, or closes a port (the engine behind it keeps running for its other users). */
   close(): void;
+  /** Settles when the connection ends: closed, crashed, or its engine reported lost. */
+  ended: Promise<HearthError>;
+}
+
+/**
+ * A port says nothing when the engine at its other end stops. A host that can tell (a SharedWorker
+ * host watching the engine's Web Lock) hands its endpoint here with a promise of the error; the
+ * connection then fails what is pending with that error, and the runtime starts a new engine on its
+ * next call.
+ */
+const losses = new WeakMap<EngineEndpoint, Promise<HearthError>>();
+
+export function reportEngineLoss<E extends EngineEndpoint>(endpoint: E, lost: Promise<HearthError>): E {
+  losses.set(endpoint, lost);
+  return endpoint;
 }
 
 export function connectEngine<T>(host: EngineHost): EngineConnection<T> {
   const endpoint = host();
-  const { api, terminate } = connectApi<T>(endpoint);
+  const handle = connectApi<T>(endpoint);
+  void losses.get(endpoint)?.then((error) => handle.abandon(error));
   return {
-    api,
+    api: handle.api,
     close() {
-      terminate();
+      handle.terminate();
       if (endpoint instanceof MessagePort) endpoint.close();
     },
+    ended: handle.failed,
   };
 }

@@ -32,8 +32,9 @@ export interface HearthConfig {
   /** The chat model, loaded on the first chat call (or name one later with `hearth.chat.load`). */
   chat?: LlmLoadOptions;
   /**
-   * Where the LLM engine runs: called once when the engine first starts. Default: a dedicated worker.
-   * Return a MessagePort to reach an engine served elsewhere (another tab, a SharedWorker).
+   * Where the LLM engine runs: called when the engine first starts, and again on the next call after
+   * the engine was lost (its worker crashed, or its host reported it gone). Default: a dedicated
+   * worker. Return a MessagePort to reach an engine served elsewhere (another tab, a SharedWorker).
    */
   engineHost?: EngineHost;
   /** The embedding model, loaded on the first embed (RAG ingest or search included). */
@@ -101,8 +102,22 @@ export function createHearth(config: HearthConfig = {}): Hearth {
   // Chat: the engine starts on the first call; the configured model loads unless `load` named another.
   let llm: EngineConnection<LlmService> | undefined;
   let llmReady: Promise<LlmRemote> | undefined;
-  const startLlm = () => (llm ??= connectEngine<LlmService>(config.engineHost ?? llmWorkerHost));
+  // The model last asked for: an engine started again after a loss loads this one.
+  let chatOptions = config.chat;
+  const startLlm = () => {
+    if (llm) return llm;
+    const engine = connectEngine<LlmService>(config.engineHost ?? llmWorkerHost);
+    llm = engine;
+    // An engine that stopped (crashed, or its host went away) is forgotten: the next call starts another.
+    void engine.ended.then(() => {
+      if (llm !== engine) return;
+      llm = undefined;
+      llmReady = undefined;
+    });
+    return engine;
+  };
   const loadChat = (options: LlmLoadOptions, onProgress = progressOf('chat'), signal?: AbortSignal) => {
+    chatOptions = options;
     const engine = startLlm();
     const loading = engine.api.load(options, { onProgress, signal });
     const ready: Promise<LlmRemote> = loading.then(
@@ -121,12 +136,12 @@ export function createHearth(config: HearthConfig = {}): Hearth {
   const chatEngine = async (): Promise<LlmRemote> => {
     alive('This Hearth');
     if (llmReady) return llmReady;
-    if (!config.chat)
+    if (!chatOptions)
       throw runtimeError(
         'HEARTH_NOT_CONFIGURED',
         'No chat model is configured: pass `chat` to createHearth, or call hearth.chat.load(…) first.',
       );
-    void loadChat(config.chat).catch(() => undefined);
+    void loadChat(chatOptions).catch(() => undefined);
     return llmReady!;
   };
   const stopChat = () => {

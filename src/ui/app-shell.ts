@@ -1,6 +1,7 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { ChatView } from './chat/chat-view.ts';
 import './shell/help-dialog.ts';
+import './shell/install-button.ts';
 import type { HelpDialog } from './shell/help-dialog.ts';
 import { auto, logo, moon, sun } from './shell/icons.ts';
 import { parseRoute, routeHash, viewNames, type Route, type ViewName } from './shell/router.ts';
@@ -48,7 +49,7 @@ export class AppShell extends LitElement {
     css`
       :host {
         display: grid;
-        grid-template-rows: auto 1fr;
+        grid-template-rows: auto auto 1fr;
         height: 100dvh;
         background: var(--bg);
       }
@@ -154,6 +155,8 @@ export class AppShell extends LitElement {
     void this.load(this.route.view);
     // The chat view holds running answers, so it stays in the page whichever view is shown.
     if (this.route.view !== 'chat') void this.load('chat');
+    // Update and out-of-date notices (and the service worker's registration): after the first screen.
+    void import('./shell/app-notices.ts').catch(() => undefined);
   }
 
   override disconnectedCallback(): void {
@@ -211,6 +214,7 @@ export class AppShell extends LitElement {
           )}
         </nav>
         <div class="tools">
+          <hearth-install-button></hearth-install-button>
           <button
             class="quiet"
             data-action="theme"
@@ -231,6 +235,7 @@ export class AppShell extends LitElement {
           </button>
         </div>
       </header>
+      <hearth-app-notices></hearth-app-notices>
       <main>
         ${this.failed ? html`<p class="failed" role="alert">${this.failed}</p>` : nothing}
         <hearth-chat-view

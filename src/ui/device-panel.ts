@@ -1,16 +1,30 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { DeviceReport } from '../runtime/device.ts';
+import type { SharedEngineStatus } from '../runtime/shared-engine-host.ts';
 import { formatBytes } from '../core/format-bytes.ts';
 
 /** Shows what the device offers: WebGPU adapter, limits, isolation, threads, storage. */
 export class DevicePanel extends LitElement {
-  static override properties = { report: { attribute: false }, error: {} };
+  static override properties = {
+    report: { attribute: false },
+    error: {},
+    engine: { attribute: false },
+    build: {},
+    offline: {},
+  };
   declare report: DeviceReport | undefined;
   declare error: string;
+  /** The chat engine shared by this build's tabs; null where tabs cannot share one. */
+  declare engine: SharedEngineStatus | null | undefined;
+  declare build: string;
+  /** Whether the app is stored for use without a network. */
+  declare offline: string;
 
   constructor() {
     super();
     this.error = '';
+    this.build = '';
+    this.offline = '';
   }
 
   static override styles = css`
@@ -81,6 +95,28 @@ export class DevicePanel extends LitElement {
         </dd>
         <dt>CPU threads</dt>
         <dd data-field="threads">${report.hardwareConcurrency}</dd>
+        <dt>WASM threads</dt>
+        <dd data-field="wasm-threads" class=${report.wasmThreads.available > 1 ? 'ok' : 'bad'}>
+          ${report.wasmThreads.available}: ${report.wasmThreads.reason}
+        </dd>
+        <dt>Model storage</dt>
+        <dd data-field="model-storage" data-kind=${report.modelStorage.kind}>
+          ${report.modelStorage.reason}
+        </dd>
+        <dt>Chat engine</dt>
+        <dd data-field="engine">${describeEngine(this.engine)}</dd>
+        ${
+          this.offline
+            ? html`<dt>Offline</dt>
+                <dd data-field="offline">${this.offline}</dd>`
+            : nothing
+        }
+        ${
+          this.build
+            ? html`<dt>Version</dt>
+                <dd data-field="build">${this.build}</dd>`
+            : nothing
+        }
         <dt>Storage</dt>
         <dd data-field="storage">
           ${formatBytes(report.storage.usage)} used of ${formatBytes(report.storage.quota)}
@@ -92,6 +128,17 @@ export class DevicePanel extends LitElement {
       </dl>
     `;
   }
+}
+
+function describeEngine(engine: SharedEngineStatus | null | undefined): string {
+  if (engine === undefined) return 'Asking…';
+  if (engine === null)
+    return 'This browser has no SharedWorker (or no Web Locks): each tab runs its own chat engine.';
+  const tabs = engine.sessions === 1 ? '1 tab' : `${engine.sessions} tabs`;
+  const loads = engine.modelLoads === 1 ? 'once' : `${engine.modelLoads} times`;
+  return `One engine for every tab of this version: serving ${tabs}; ${
+    engine.model ? `${engine.model} loaded (models loaded ${loads})` : 'no model loaded yet'
+  }.`;
 }
 
 customElements.define('hearth-device-panel', DevicePanel);

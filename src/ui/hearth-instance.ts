@@ -1,5 +1,6 @@
 import type { Hearth, ModelListing } from '../runtime/index.ts';
 import { readModelChoice, type ModelChoice } from './model-choice.ts';
+import { reportOutdatedTab } from './shell/outdated-tab.ts';
 
 /** The demo models bundled under public/models, loaded by the runtime on first use. */
 export const demoModels = {
@@ -53,7 +54,28 @@ export function embedderConfig(catalog: readonly ModelListing[], choice: ModelCh
 }
 
 async function create(): Promise<Hearth> {
-  const { createHearth, listCatalog } = await import('../runtime/index.ts');
+  const [{ createHearth, listCatalog }, { canShareEngine, sharedEngineHost }] = await Promise.all([
+    import('../runtime/index.ts'),
+    // Not in the runtime's index: the library (src/index.ts) would carry the SharedWorker's file unused.
+    import('../runtime/shared-engine-host.ts'),
+  ]);
   const catalog = listCatalog();
-  return createHearth({ chat: chatModelConfig(catalog), embedder: embedderConfig(catalog) });
+  const hearth = createHearth({
+    chat: chatModelConfig(catalog),
+    embedder: embedderConfig(catalog),
+    // Every tab of the app uses one chat engine, where the browser has SharedWorker.
+    ...(canShareEngine() ? { engineHost: sharedEngineHost() } : {}),
+  });
+  void watchDocumentStore(hearth);
+  return hearth;
+}
+
+/** The document store says when a newer version upgraded it in another tab; the shell then asks for a reload. */
+async function watchDocumentStore(hearth: Hearth): Promise<void> {
+  try {
+    for await (const event of await hearth.rag.events())
+      if (event.type === 'outdated') reportOutdatedTab('hearth-rag');
+  } catch {
+    // The store stopped (the Hearth was disposed): nothing more to watch.
+  }
 }

@@ -49,7 +49,9 @@ async function storageSnapshot(): Promise<Snapshot> {
   };
   await walk((await navigator.storage.getDirectory()) as Dir, '');
   const cached: Snapshot['caches'] = {};
-  for (const name of await caches.keys()) cached[name] = (await (await caches.open(name)).keys()).length;
+  // The app's own offline copy (the service worker's precache) is the app, not data kept by it.
+  for (const name of await caches.keys())
+    if (!name.startsWith('workbox-precache')) cached[name] = (await (await caches.open(name)).keys()).length;
   return { databases, files: files.sort(), caches: cached, localStorage: Object.keys(localStorage).sort() };
 }
 
@@ -186,4 +188,11 @@ test('delete all my data: every store emptied behind a confirm dialog, the app a
   const after = await page.evaluate(storageSnapshot);
   expect(after.databases['hearth-chat']?.conversations).toBe(1);
   expect(after.files.some((f) => f.startsWith('hearth-models/') && f.endsWith('.onnx'))).toBe(true);
+  // The service worker went with the rest; the next visit stored the app for offline use again.
+  const precached = await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    const name = (await caches.keys()).find((key) => key.startsWith('workbox-precache'));
+    return name ? (await (await caches.open(name)).keys()).length : 0;
+  });
+  expect(precached).toBeGreaterThan(0);
 });

@@ -16,6 +16,14 @@ export interface WorkerHandle<T> {
   api: RemoteApi<T>;
   /** Stops the worker; calls still pending reject with WORKER_FAILED. */
   terminate(): void;
+  /**
+   * The other side is gone without a word (a port whose engine stopped): pending calls and open
+   * streams reject with `error`, and so do later calls. A dead port never answers, so without this
+   * a stream in flight would wait forever.
+   */
+  abandon(error: HearthError): void;
+  /** Settles with the error that ended the connection (a crash, terminate or abandon). */
+  failed: Promise<HearthError>;
 }
 
 interface Sent {
@@ -71,12 +79,17 @@ interface ServedIterator {
   return(): Promise<IteratorResult<unknown>>;
 }
 
-async function* receiveStream(marker: Marker, finish: () => void): AsyncGenerator<unknown> {
+async function* receiveStream(
+  marker: Marker,
+  finish: () => void,
+  failed: Promise<never>,
+): AsyncGenerator<unknown> {
   const remote = Comlink.wrap<ServedIterator>(marker.port);
   let done = false;
   try {
     while (true) {
-      const result = await remote.next();
+      // A connection that fails mid-stream ends the stream with its error instead of a wait forever.
+      const result = await Promise.race([remote.next(), failed]);
       if (result.done) {
         done = true;
         return;
@@ -88,7 +101,7 @@ async function* receiveStream(marker: Marker, finish: () => void): AsyncGenerato
     throw error;
   } finally {
     // The consumer stopped early (break/return): tell the producer so it can free the engine.
-    if (!done) await remote.return().catch(() => undefined);
+    if (!done) await Promise.race([remote.return(), failed]).catch(() => undefined);
     remote[Comlink.releaseProxy]();
     finish();
   }
@@ -104,9 +117,15 @@ export function connectApi<T>(
   const remote = Comlink.wrap<Record<string, (...args: unknown[]) => Promise<unknown>>>(endpoint);
   const pending = new Set<(error: HearthError) => void>();
   let failure: HearthError | undefined;
+  let settleFailed!: (error: HearthError) => void;
+  const failed = new Promise<HearthError>((resolve) => (settleFailed = resolve));
+  // The same failure as a rejection, for streams to race against; never unhandled on its own.
+  const failedStreams = failed.then((error) => Promise.reject(error));
+  failedStreams.catch(() => undefined);
 
   const fail = (error: HearthError) => {
     failure ??= error;
+    settleFailed(failure);
     for (const reject of pending) reject(error);
     pending.clear();
   };
@@ -116,6 +135,15 @@ export function connectApi<T>(
   };
   endpoint.addEventListener('error', onError);
   endpoint.addEventListener('messageerror', onError);
+
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    endpoint.removeEventListener('error', onError);
+    endpoint.removeEventListener('messageerror', onError);
+    remote[Comlink.releaseProxy]?.();
+  };
 
   const call = (name: string, args: unknown[]): Promise<unknown> => {
     if (failure) return Promise.reject(failure);
@@ -131,7 +159,8 @@ export function connectApi<T>(
       remote[name]!(...encoded).then(
         (result) => {
           pending.delete(rejectCall);
-          if (isMarker(result) && result[MARK] === 'stream') resolve(receiveStream(result, finish));
+          if (isMarker(result) && result[MARK] === 'stream')
+            resolve(receiveStream(result, finish, failedStreams));
           else {
             finish();
             resolve(result);
@@ -156,12 +185,15 @@ export function connectApi<T>(
   return {
     api,
     terminate() {
-      endpoint.removeEventListener('error', onError);
-      endpoint.removeEventListener('messageerror', onError);
       endpoint.terminate?.();
-      remote[Comlink.releaseProxy]?.();
+      release();
       fail(new HearthError('WORKER_FAILED', 'The worker was stopped.'));
     },
+    abandon(error) {
+      release();
+      fail(error);
+    },
+    failed,
   };
 }
 

@@ -4,6 +4,10 @@ export interface DeviceReport {
   crossOriginIsolated: boolean;
   hardwareConcurrency: number;
   storage: StorageReport;
+  /** Where models are kept, and why there. */
+  modelStorage: { kind: 'opfs' | 'cache-api' | 'none'; reason: string };
+  /** How many threads WASM can run on here, and why. */
+  wasmThreads: { available: number; reason: string };
   userAgent: string;
 }
 

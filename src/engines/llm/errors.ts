@@ -14,6 +14,10 @@ export const LLM_ERROR_CODES = {
     'Constrained decoding could not start (its grammar engine failed to load): reload the page, or ask without response_format.',
   GRAMMAR_REJECTED: 'The JSON schema or grammar cannot be compiled: simplify it, as the message points out.',
   GRAMMAR_VIOLATION: 'The model left the grammar it was held to: try again, or with a simpler schema.',
+  ANSWER_INTERRUPTED:
+    'The browser paused this tab mid-answer and the engine shared by your tabs moved on: regenerate the answer.',
+  ENGINE_HOST_LOST:
+    'The engine shared by your tabs stopped mid-answer (ended by the browser, or crashed): regenerate; a new engine starts.',
 } as const;
 
 declare module '../../core/errors.ts' {

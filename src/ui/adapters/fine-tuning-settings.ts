@@ -1,5 +1,6 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { z } from 'zod';
+import { reportOutdatedTab } from '../shell/outdated-tab.ts';
 
 /**
  * The fine-tuning server's URL and the browser's key, kept in IndexedDB apart from conversations: no export
@@ -30,6 +31,11 @@ export class FineTuningSettingsStore {
     return (this.db ??= openDB<SettingsDb>(this.name, 1, {
       upgrade(db) {
         db.createObjectStore('settings');
+      },
+      // A newer version opens the database in another tab: let its upgrade go ahead, and say so here.
+      blocking: () => {
+        void this.db?.then((db) => db.close());
+        reportOutdatedTab(this.name);
       },
     }));
   }

@@ -1,6 +1,12 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { toHearthError } from '../../core/errors.ts';
 import type { DeviceReport } from '../../runtime/index.ts';
+import {
+  BUILD_ID,
+  canShareEngine,
+  sharedEngineStatus,
+  type SharedEngineStatus,
+} from '../../runtime/shared-engine-host.ts';
 import { probeDeviceInWorker } from '../../runtime/device.ts';
 import '../device-panel.ts';
 import { controls } from '../shell/shared-styles.ts';
@@ -14,14 +20,22 @@ import { takeEraseOutcome } from './erase-request.ts';
  * below it, "Delete all my data", and what the last erase did.
  */
 export class DeviceView extends LitElement {
-  static override properties = { report: { state: true }, error: { state: true } };
+  static override properties = {
+    report: { state: true },
+    error: { state: true },
+    engine: { state: true },
+    offline: { state: true },
+  };
   declare private report: DeviceReport | undefined;
   declare private error: string;
+  declare private engine: SharedEngineStatus | null | undefined;
+  declare private offline: string;
   private readonly erased: EraseOutcome | undefined = takeEraseOutcome();
 
   constructor() {
     super();
     this.error = '';
+    this.offline = '';
   }
 
   static override styles = [
@@ -53,10 +67,19 @@ export class DeviceView extends LitElement {
       (report) => (this.report = report),
       (error: unknown) => (this.error = toHearthError(error).message),
     );
+    if (!canShareEngine()) this.engine = null;
+    else void sharedEngineStatus().then((status) => (this.engine = status ?? null));
+    void describeOfflineCopy().then((text) => (this.offline = text));
   }
 
   override render() {
-    return html`<hearth-device-panel .report=${this.report} .error=${this.error}></hearth-device-panel>
+    return html`<hearth-device-panel
+        .report=${this.report}
+        .error=${this.error}
+        .engine=${this.engine}
+        offline=${this.offline}
+        build=${BUILD_ID}
+      ></hearth-device-panel>
       <section aria-labelledby="data-title">
         <h2 id="data-title">Your data</h2>
         ${this.erased ? renderOutcome(this.erased) : nothing}
@@ -73,6 +96,18 @@ export class DeviceView extends LitElement {
         <hearth-erase-dialog></hearth-erase-dialog>
       </section>`;
   }
+}
+
+/** Whether the app itself is stored for use without a network (its service worker is active). */
+async function describeOfflineCopy(): Promise<string> {
+  if (!('serviceWorker' in navigator)) return 'Not available: this browser has no service workers here.';
+  const registration = await navigator.serviceWorker.getRegistration().catch(() => undefined);
+  if (registration?.active)
+    return 'Stored: Hearth starts without a network, with the models, documents and adapters on this device.';
+  if (registration?.installing || registration?.waiting) return 'Being stored now…';
+  return import.meta.env.DEV
+    ? 'Not stored: the development server runs without the service worker.'
+    : 'Not stored yet: it is stored on this visit.';
 }
 
 function renderOutcome(outcome: EraseOutcome) {

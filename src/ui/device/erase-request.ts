@@ -14,12 +14,24 @@ export function requestErase(): void {
   location.reload();
 }
 
+let erasedNow = false;
+
 /** Called first thing on load: erases when asked to, and keeps the outcome for the Device view. */
 export async function eraseIfRequested(): Promise<void> {
   if (!sessionStorage.getItem(REQUEST_KEY)) return;
   const { eraseAllData } = await import('./erase-data.ts');
   const outcome = await eraseAllData();
   sessionStorage.setItem(OUTCOME_KEY, JSON.stringify(outcome));
+  erasedNow = true;
+}
+
+/**
+ * Whether this load erased everything, the service worker included. Its registration goes away only
+ * once this page is gone; registering again now would revive it with its precache deleted, so the
+ * offline copy is stored anew on the next visit instead.
+ */
+export function erasedOnThisLoad(): boolean {
+  return erasedNow;
 }
 
 /** The outcome of an erase on this load, read once (a later reload shows nothing). */

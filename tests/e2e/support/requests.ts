@@ -14,7 +14,44 @@ export async function watchRequests(page: Page): Promise<{ all: string[]; outsid
     outside.push(url.href);
     return route.abort('blockedbyclient');
   });
+  await watchSharedWorkers(page, (url) => {
+    all.push(url);
+    if (!/^(http:\/\/127\.0\.0\.1:|blob:|data:)/.test(url)) outside.push(url);
+  });
   return { all, outside };
+}
+
+/**
+ * Playwright neither reports nor routes the requests of SharedWorkers (the app's chat engine runs in
+ * one): they are watched through the DevTools protocol instead, on each SharedWorker as it starts.
+ * Watched, not blocked: a request leaving 127.0.0.1 is recorded, and the tests assert there is none.
+ */
+async function watchSharedWorkers(page: Page, onRequest: (url: string) => void): Promise<void> {
+  const browser = page.context().browser();
+  if (!browser) return;
+  const session = await browser.newBrowserCDPSession();
+  const workers = new Set<string>();
+  session.on('Target.targetCreated', ({ targetInfo }) => {
+    if (targetInfo.type !== 'shared_worker') return;
+    void session
+      .send('Target.attachToTarget', { targetId: targetInfo.targetId, flatten: false })
+      .then(({ sessionId }) => {
+        workers.add(sessionId);
+        return session.send('Target.sendMessageToTarget', {
+          sessionId,
+          message: JSON.stringify({ id: 1, method: 'Network.enable' }),
+        });
+      })
+      .catch(() => undefined); // a worker that stopped meanwhile made no more requests
+  });
+  session.on('Target.receivedMessageFromTarget', ({ sessionId, message }) => {
+    if (!workers.has(sessionId)) return;
+    const event = JSON.parse(message) as { method?: string; params?: { request?: { url: string } } };
+    if (event.method === 'Network.requestWillBeSent' && event.params?.request)
+      onRequest(event.params.request.url);
+  });
+  await session.send('Target.setDiscoverTargets', { discover: true });
+  page.on('close', () => void session.detach().catch(() => undefined));
 }
 
 /**

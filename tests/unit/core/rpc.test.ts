@@ -96,6 +96,17 @@ describe('rpc over a message channel', () => {
     handle = undefined;
   });
 
+  it('ends a stream in flight when the connection fails, instead of waiting forever', async () => {
+    handle = serve();
+    const stream = await handle.api.count(1000, { intervalMs: 20 });
+    const iterator = stream[Symbol.asyncIterator]();
+    expect((await iterator.next()).value).toBe(1);
+    handle.abandon(new HearthError('ENGINE_HOST_LOST', 'The engine behind this port stopped.'));
+    await expect(iterator.next()).rejects.toMatchObject({ code: 'ENGINE_HOST_LOST' });
+    await expect(handle.api.spin({ maxMs: 1 })).rejects.toMatchObject({ code: 'ENGINE_HOST_LOST' });
+    await expect(handle.failed).resolves.toMatchObject({ code: 'ENGINE_HOST_LOST' });
+  });
+
   it('serves only the listed methods', async () => {
     const service = new TestRpcService();
     handle = serve(service);
