@@ -1,4 +1,5 @@
 import { HearthError, toHearthError } from '../core/errors.ts';
+import { A2AAgentStore } from './a2a/agent-store.ts';
 import {
   calculatorTool,
   currentTimeTool,
@@ -11,6 +12,7 @@ import type { ThreadItemRecord, ThreadRecord } from './items.ts';
 import { checkPipeline, type PipelineCheck, type PipelineProblem } from './pipeline/check.ts';
 import type { AgentSpecInput, Pipeline, PipelineInput, RunLimits } from './pipeline/schema.ts';
 import { EventChannel, runHandle, type AgentRun, type RunResult } from './run-handle.ts';
+import { RemoteAgents, type RemoteAgentOptions } from './remote-agents.ts';
 import { defaultLocks, runLockName, type RunLocks } from './run-lock.ts';
 import type { Interruption, RunRecord } from './run-record.ts';
 import type { AgentModel } from './runner/model-turn.ts';
@@ -42,6 +44,11 @@ export interface AgentsOptions {
   promptTools?: 'pipeline' | 'agent';
   /** Where run locks come from; default: the Web Locks API, or in-process locks where it is missing. */
   locks?: RunLocks;
+  /**
+   * The remote (A2A) agents pipelines may name (`{ "kind": "a2a", "url": … }`): by default those the user
+   * added to the A2A agent store (`hearth-a2a`), plus any passed here.
+   */
+  a2a?: RemoteAgentOptions;
 }
 
 export interface RunOptions {
@@ -100,6 +107,12 @@ export interface AgentsApi {
   decide(runId: string, decisions: Decision[]): Promise<void>;
   /** Checks a pipeline against the registered tools (for an editor: every problem, with its JSON path). */
   validatePipeline(json: unknown): PipelineCheck;
+  /**
+   * Checks a pipeline as `run` does before it starts: `validatePipeline`, then every remote agent it names
+   * connected (AGENT_REMOTE_UNKNOWN when the user never added it, AGENT_REMOTE_UNAVAILABLE when it does
+   * not connect), each problem at the agent's `url`.
+   */
+  checkRemoteAgents(json: unknown, options?: { signal?: AbortSignal }): Promise<PipelineCheck>;
   tools: {
     list(): ToolInfo[];
     /** Adds a tool pipelines may name; returns a function that removes it. */
@@ -145,6 +158,9 @@ export function createAgents(options: AgentsOptions): AgentsApi {
     if (options.rag) register(searchDocumentsTool(options.rag));
   }
   for (const tool of options.tools ?? []) register(tool);
+  const a2aStore = options.a2a?.store === false ? undefined : (options.a2a?.store ?? new A2AAgentStore());
+  const ownsA2AStore = options.a2a?.store === undefined;
+  const remoteAgents = () => new RemoteAgents(options.a2a ?? {}, a2aStore);
 
   const validatePipeline = (json: unknown) => checkPipeline(json, new Set(registry.keys()));
   const pipelineOf = (run: RunOptions): Pipeline => {
@@ -189,6 +205,7 @@ export function createAgents(options: AgentsOptions): AgentsApi {
             emit: (event: AgentEvent) => channel.push(event),
             signal: controller.signal,
             storedSpans: new Map(),
+            remotes: remoteAgents(),
             ...(options.promptTools ? { promptTools: options.promptTools } : {}),
           };
           const finished = await body(deps);
@@ -226,6 +243,9 @@ export function createAgents(options: AgentsOptions): AgentsApi {
         const pipeline = pipelineOf(runOptions);
         if (typeof runOptions.input !== 'string' || runOptions.input.length === 0)
           throw agentError('AGENT_PIPELINE_INVALID', 'The run needs an input: the user’s message, as text.');
+        // Remote agents that are unknown or unreachable stop the run here, before anything is written.
+        const unavailable = await deps.remotes.check(pipeline, deps.signal);
+        if (unavailable.length) throw pipelineError(unavailable);
         let history: ThreadItemRecord[] = [];
         let title = runOptions.input.slice(0, 80);
         if (runOptions.threadId) {
@@ -290,6 +310,13 @@ export function createAgents(options: AgentsOptions): AgentsApi {
     },
 
     validatePipeline,
+
+    async checkRemoteAgents(json, checkOptions = {}) {
+      const check = validatePipeline(json);
+      if (!check.ok) return check;
+      const problems = await remoteAgents().check(check.pipeline, checkOptions.signal);
+      return problems.length ? { ok: false, problems } : check;
+    },
 
     tools: {
       list: () =>
@@ -358,7 +385,10 @@ export function createAgents(options: AgentsOptions): AgentsApi {
       },
     },
 
-    dispose: () => store.close(),
+    dispose: () => {
+      store.close();
+      if (ownsA2AStore) a2aStore?.close();
+    },
   };
 }
 

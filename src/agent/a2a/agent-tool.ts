@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { AgentTool, ToolProgress } from '../tool.ts';
-import type { A2AAgent, A2AEvent, A2AMessage, A2APart, A2AResult } from './types.ts';
+import { summarizeA2AEvent } from './event-summary.ts';
+import type { A2AAgent, A2AEvent, A2AResult } from './types.ts';
 
 export interface A2AToolArgs {
   message: string;
@@ -19,18 +20,34 @@ export interface A2AToolOptions {
   timeoutMs?: number;
   /** Ask the user before each message goes to the agent. Default false. */
   needsApproval?: boolean;
+  /**
+   * The longest message the model may write, in characters (default 4,000): a model held to the tool's
+   * schema by constrained decoding stops there instead of writing until its token limit.
+   */
+  maxMessageChars?: number;
 }
 
-const argsSchema = z.object({
-  message: z.string().min(1, 'message is empty: write what to ask the agent'),
-  task_id: z.string().min(1).optional(),
-  context_id: z.string().min(1).optional(),
-});
+const DEFAULT_MAX_MESSAGE_CHARS = 4_000;
 
-const jsonSchema = {
+const argsSchema = (maxChars: number) =>
+  z.object({
+    message: z
+      .string()
+      .min(1, 'message is empty: write what to ask the agent')
+      .max(maxChars, `message is longer than ${maxChars} characters: say it shorter`),
+    task_id: z.string().min(1).optional(),
+    context_id: z.string().min(1).optional(),
+  });
+
+const jsonSchemaFor = (maxChars: number) => ({
   type: 'object',
   properties: {
-    message: { type: 'string', description: 'What to ask the agent, in plain language.' },
+    message: {
+      type: 'string',
+      description: 'What to ask the agent, in plain language.',
+      minLength: 1,
+      maxLength: maxChars,
+    },
     task_id: {
       type: 'string',
       description: 'Only to answer a question the agent asked: the task_id it returned.',
@@ -42,7 +59,7 @@ const jsonSchema = {
   },
   required: ['message'],
   additionalProperties: false,
-} as const;
+});
 
 /** `a2a_` and the agent's name, in the characters a tool name may hold. */
 export function toolNameFor(agentName: string): string {
@@ -69,13 +86,15 @@ function describeAgent(agent: A2AAgent): string {
 }
 
 export function a2aAgentTool(agent: A2AAgent, options: A2AToolOptions = {}): AgentTool<A2AToolArgs> {
+  const maxChars = options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS;
+  const schema = argsSchema(maxChars);
   return {
     name: options.name ?? toolNameFor(agent.card.name),
     description: describeAgent(agent),
     parameters: {
-      jsonSchema,
+      jsonSchema: jsonSchemaFor(maxChars),
       parse(input) {
-        const parsed = argsSchema.safeParse(input);
+        const parsed = schema.safeParse(input);
         if (parsed.success) return { success: true, data: parsed.data };
         const issue = parsed.error.issues[0];
         return { success: false, error: `${issue?.path.join('.') || 'arguments'}: ${issue?.message}` };
@@ -106,47 +125,8 @@ export function a2aAgentTool(agent: A2AAgent, options: A2AToolOptions = {}): Age
 
 /** File bytes stay out of progress events (the result has them); the rest is the event as it came. */
 function progressOf(event: A2AEvent): ToolProgress {
-  switch (event.type) {
-    case 'task':
-      return { message: `task ${event.state}`, data: event };
-    case 'status':
-      return {
-        message: event.text ? `${event.state}: ${event.text}` : event.state,
-        data: event.message ? { ...event, message: messageSummary(event.message) } : event,
-      };
-    case 'artifact':
-      return {
-        message: `artifact ${event.artifact.name || event.artifact.id}`,
-        data: { ...event, artifact: { ...event.artifact, parts: partsSummary(event.artifact.parts) } },
-      };
-    case 'message':
-      return { message: 'reply', data: { ...event, message: messageSummary(event.message) } };
-    case 'reconnect':
-      return {
-        message: `stream lost (${event.reason}); following the task again (attempt ${event.attempt})`,
-        data: event,
-      };
-    case 'cancel':
-      return {
-        message: event.confirmed ? 'task canceled on the agent' : 'the agent did not confirm the cancel',
-        data: event,
-      };
-  }
-}
-
-type PartSummary =
-  Exclude<A2APart, { bytes: Uint8Array }> | { kind: 'file'; name?: string; mediaType?: string; size: number };
-
-function partsSummary(parts: readonly A2APart[]): PartSummary[] {
-  return parts.map((part) =>
-    part.kind === 'file' && 'bytes' in part
-      ? { kind: 'file', name: part.name, mediaType: part.mediaType, size: part.bytes.byteLength }
-      : part,
-  );
-}
-
-function messageSummary(message: A2AMessage) {
-  return { ...message, parts: partsSummary(message.parts) };
+  const { text, update } = summarizeA2AEvent(event);
+  return { message: text, data: update };
 }
 
 /** What the model reads: text, files by name, structured data, and how to answer a question. */
