@@ -12,7 +12,7 @@ import type { ThreadItemRecord, ThreadRecord } from './items.ts';
 import { checkPipeline, type PipelineCheck, type PipelineProblem } from './pipeline/check.ts';
 import type { AgentSpecInput, Pipeline, PipelineInput, RunLimits } from './pipeline/schema.ts';
 import { EventChannel, runHandle, type AgentRun, type RunResult } from './run-handle.ts';
-import { RemoteAgents, type RemoteAgentOptions } from './remote-agents.ts';
+import { RemoteAgents, type RemoteAgentOptions } from './remotes.ts';
 import { defaultLocks, runLockName, type RunLocks } from './run-lock.ts';
 import type { Interruption, RunRecord } from './run-record.ts';
 import type { AgentModel } from './runner/model-turn.ts';

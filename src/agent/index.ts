@@ -25,7 +25,7 @@ export {
   type RunView,
   type ToolInfo,
 } from './agents.ts';
-export { RemoteAgents, agentAddress, type RemoteAgentOptions } from './remote-agents.ts';
+export { RemoteAgents, agentAddress, type RemoteAgentOptions } from './remotes.ts';
 export type { AgentRun, RunResult } from './run-handle.ts';
 export type { AgentEvent, AgentEventType } from './events.ts';
 export type { ThreadItem, ThreadItemRecord, ThreadRecord, ToolCallStatus } from './items.ts';

@@ -10,7 +10,7 @@ import { agentError } from '../errors.ts';
 import type { AgentEvent } from '../events.ts';
 import type { ThreadItem } from '../items.ts';
 import type { A2AAgentSpec } from '../pipeline/schema.ts';
-import { agentAddress, type RemoteAgents } from '../remote-agents.ts';
+import { agentAddress, type RemoteAgents } from '../remotes.ts';
 import type { CallRecord, RunRecord } from '../run-record.ts';
 import type { RunTrace, SpanRecord } from '../trace/span.ts';
 

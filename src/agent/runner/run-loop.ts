@@ -14,7 +14,7 @@ import {
   type FanOutSpec,
   type PipelineNode,
 } from '../pipeline/schema.ts';
-import { agentAddress, type RemoteAgents } from '../remote-agents.ts';
+import { agentAddress, type RemoteAgents } from '../remotes.ts';
 import type { CallRecord, Interruption, RunRecord, Step } from '../run-record.ts';
 import type { AgentStore, Checkpoint } from '../store/agent-store.ts';
 import { RunTrace, type SpanRecord } from '../trace/span.ts';
