@@ -75,3 +75,5 @@ export {
 export { evaluateExpression, ExpressionError } from './builtin/expression.ts';
 export { AGENT_ERROR_CODES, type AgentErrorCode } from './errors.ts';
 export * from './a2a/index.ts';
+// MCP servers' tools as agent tools, and the servers a person keeps (src/agent/mcp/README.md).
+export * from './mcp/index.ts';
