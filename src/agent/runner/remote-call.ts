@@ -1,5 +1,5 @@
 /**
- * The run's turn with a remote agent (A2A): what it is sent, and the call itself — sent once, its task id
+ * The call to a remote agent (A2A) in a run's turn with it: sent once, its task id
  * written as soon as the agent names it (so a reload follows that task instead of sending again), its updates
  * reported as run events, its span in the trace, and a cancel at the agent when the run is stopped.
  */
@@ -8,40 +8,11 @@ import { summarizeA2AEvent } from '../a2a/event-summary.ts';
 import type { A2AEvent, A2AInput, A2AResult } from '../a2a/types.ts';
 import { agentError } from '../errors.ts';
 import type { AgentEvent } from '../events.ts';
-import type { ThreadItem } from '../items.ts';
 import type { A2AAgentSpec } from '../pipeline/schema.ts';
-import { agentAddress, type RemoteAgents } from '../remotes.ts';
+import type { RemoteAgents } from '../remotes.ts';
 import type { CallRecord, RunRecord } from '../run-record.ts';
 import type { RunTrace, SpanRecord } from '../trace/span.ts';
-
-/** The call's arguments as stored (and shown when it waits for approval): what goes to the agent. */
-export interface RemoteArguments {
-  message: string;
-  /** Answers the question the agent asked on this thread (its task waits for input). */
-  task_id?: string;
-  /** Continues the agent's own conversation from earlier on this thread. */
-  context_id?: string;
-}
-
-/**
- * What a remote agent is sent: the user's message (the run's input: for an agent asked as a tool, the
- * question it was asked), nothing else. The local agents' instructions, tool results and the user's
- * documents stay on this device; the remote agent has its own instructions, and keeps its own memory of
- * the conversation through the context id it gave the last time, which is sent along.
- */
-export function remoteArguments(run: RunRecord, items: readonly ThreadItem[], node: A2AAgentSpec) {
-  const address = agentAddress(node.url);
-  const args: RemoteArguments = { message: run.input };
-  for (let i = items.length - 1; i >= 0; i--) {
-    const item = items[i]!;
-    if (item.type !== 'assistant' || item.remote?.url !== address) continue;
-    const waiting = item.remote.state === 'input-required' || item.remote.state === 'auth-required';
-    if (waiting && item.remote.taskId) args.task_id = item.remote.taskId;
-    if (item.remote.contextId) args.context_id = item.remote.contextId;
-    break;
-  }
-  return args;
-}
+import type { RemoteArguments } from './remote-turn.ts';
 
 function inputOf(args: RemoteArguments): A2AInput {
   return {

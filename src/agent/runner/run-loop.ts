@@ -14,7 +14,7 @@ import {
   type FanOutSpec,
   type PipelineNode,
 } from '../pipeline/schema.ts';
-import { agentAddress, type RemoteAgents } from '../remotes.ts';
+import type { RemoteAgents } from '../remotes.ts';
 import type { CallRecord, Interruption, RunRecord, Step } from '../run-record.ts';
 import type { AgentStore, Checkpoint } from '../store/agent-store.ts';
 import { RunTrace, type SpanRecord } from '../trace/span.ts';
@@ -23,7 +23,14 @@ import { shapeToolResult } from '../tools/tool-result.ts';
 import { executeTool } from './execute-tool.ts';
 import { runModelTurn, type AgentModel } from './model-turn.ts';
 import { instructionsItem, newRunRecord, openingItems } from './new-run.ts';
-import { remoteArguments, runRemoteCall } from './remote-call.ts';
+import { runRemoteCall } from './remote-call.ts';
+import {
+  isRemoteStep,
+  remoteAnswer,
+  remoteArguments,
+  remoteTurnCall,
+  startRemoteSpan,
+} from './remote-turn.ts';
 import { Semaphore } from './semaphore.ts';
 import { Toolbox, type Callable } from './toolbox.ts';
 
@@ -493,13 +500,7 @@ export class RunLoop {
    */
   private async startRemoteTurn(node: A2AAgentSpec): Promise<void> {
     const args = remoteArguments(this.run, this.items, node);
-    const call: CallRecord = {
-      callId: `a2a_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`,
-      tool: node.name,
-      arguments: JSON.stringify(args),
-      kind: 'remote',
-      state: 'queued',
-    };
+    const call = remoteTurnCall(node, args);
     this.run.step = { agent: node.name, calls: [call] };
     if (node.needsApproval) {
       const interruption = this.interrupt(call, node.name, 'approval', args);
@@ -516,7 +517,11 @@ export class RunLoop {
       return;
     }
     const stored = this.spanById(call.spanId);
-    const span = stored && stored.end === undefined ? stored : this.startRemoteSpan(call, node);
+    let span = stored && stored.end === undefined ? stored : undefined;
+    if (!span) {
+      span = startRemoteSpan(this.trace, this.run.agentSpanId, call, node);
+      this.liveSpans.set(span.spanId, span);
+    }
     if (call.remote?.taskId) this.trace.set(span, { 'hearth.remote.followed': true });
     call.state = 'running';
     // From here a crash leaves the call running with no task id: the user decides whether to send it again.
@@ -535,19 +540,6 @@ export class RunLoop {
     settle(call, 'ok', result.text);
   }
 
-  private startRemoteSpan(call: CallRecord, node: A2AAgentSpec): SpanRecord {
-    const span = this.trace.start('a2a.call', 'remote', this.run.agentSpanId, {
-      'gen_ai.operation.name': 'invoke_agent',
-      'gen_ai.agent.name': node.name,
-      'hearth.remote.address': agentAddress(node.url),
-      'hearth.remote.call_id': call.callId,
-      'gen_ai.tool.call.arguments': call.arguments,
-    });
-    call.spanId = span.spanId;
-    this.liveSpans.set(span.spanId, span);
-    return span;
-  }
-
   /**
    * The remote agent answered: its answer joins the thread (with its task and context, so the next handoff
    * to it continues there) and is the run's answer, or the conversation goes back to a local agent.
@@ -555,28 +547,12 @@ export class RunLoop {
   private async completeRemoteTurn(step: Step, call: CallRecord): Promise<void> {
     const node = this.node(step.agent);
     this.run.step = null;
-    if (!isA2AAgent(node) || call.result?.status !== 'ok') {
-      throw agentError('AGENT_REMOTE_NOT_SENT', call.result?.output ?? `Nothing was sent to ${step.agent}.`);
-    }
-    const state = call.remote?.state ?? 'completed';
-    const answer: ThreadItem = {
-      type: 'assistant',
-      agent: node.name,
-      text: call.result.output,
-      toolCalls: [],
-      remote: {
-        url: agentAddress(node.url),
-        state,
-        ...(call.remote?.taskId ? { taskId: call.remote.taskId } : {}),
-        ...(call.remote?.contextId ? { contextId: call.remote.contextId } : {}),
-      },
-    };
-    // A question from the agent goes to the user, never to a local agent.
-    const handBack = state === 'completed' || state === 'message' ? node.handBack : undefined;
+    if (!isA2AAgent(node)) throw agentError('AGENT_REMOTE_NOT_SENT', `${step.agent} is not a remote agent.`);
+    const { answer, handBack } = remoteAnswer(node, call);
     const appended = [answer, ...(handBack ? this.takeOver(node.name, handBack) : [])];
     this.items.push(...appended);
     if (!handBack) {
-      this.run.output = call.result.output;
+      this.run.output = answer.text;
       this.run.status = 'completed';
       this.endAgentSpan();
       this.endRunSpan();
@@ -1000,11 +976,6 @@ export class RunLoop {
       ...(this.run.parent ? { parentRunId: this.run.parent.runId } : {}),
     } as AgentEvent);
   }
-}
-
-/** The run's own turn with a remote agent (one call, which the model did not make). */
-function isRemoteStep(step: Step): boolean {
-  return step.calls.length === 1 && step.calls[0]!.kind === 'remote';
 }
 
 function settle(
