@@ -15,6 +15,7 @@ import {
 } from '../../../src/agent/index.ts';
 import { closedPortUrl } from '../../e2e/support/a2a-http.ts';
 import { startV1Agent, type V1Agent } from '../../e2e/support/a2a-sdk-agents.ts';
+import { decodeOtlp, hex, SPAN_KIND } from '../../support/otlp-proto.ts';
 import { ScriptedModel, type Script } from '../../support/scripted-model.ts';
 
 // Remote agents in pipelines, in Node: a real A2A agent built with @a2a-js/sdk on a loopback port
@@ -197,10 +198,12 @@ describe('a remote A2A agent as a handoff target', () => {
         'url.full': `${agent.url}/rpc`,
       },
     });
-    const otlp = await agents.traces.exportOtlp(result.runId);
+    // The export as a collector reads it: decoded with the published opentelemetry-proto definitions.
+    const otlp = decodeOtlp(await agents.traces.exportOtlp(result.runId));
     const exported = otlp.resourceSpans[0]!.scopeSpans[0]!.spans;
-    expect(exported.find((s) => s.name === 'a2a.call')!.kind).toBe(3); // SPAN_KIND_CLIENT
-    expect(exported.filter((s) => s.kind === 3)).toHaveLength(1);
+    const client = exported.filter((s) => s.kind === SPAN_KIND.SPAN_KIND_CLIENT);
+    expect(client.map((s) => s.name)).toEqual(['a2a.call']);
+    expect(hex(client[0]!.parentSpanId!)).toBe(helpdeskSpan.spanId);
   });
 
   it('a pipeline naming an agent the user never added, or one that is down, stops before anything runs', async () => {
@@ -564,10 +567,15 @@ describe('a remote A2A agent as a tool', () => {
     });
     expect(events.filter((e) => e.type === 'tool_progress').length).toBeGreaterThan(0);
 
-    const spans = (await agents.traces.exportOtlp(run.runId)).resourceSpans[0]!.scopeSpans[0]!.spans;
+    const exported = await agents.traces.exportOtlp(run.runId);
+    const spans = exported.resourceSpans[0]!.scopeSpans[0]!.spans;
     const toolSpan = spans.find((s) => s.name === 'execute_tool a2a_echo_agent')!;
     const remote = spans.find((s) => s.name === 'a2a.call')!;
     expect(remote).toMatchObject({ kind: 3, parentSpanId: toolSpan.spanId, status: { code: 1 } });
+    // The published definitions read the same: a client span under the tool's internal one.
+    const decoded = decodeOtlp(exported).resourceSpans[0]!.scopeSpans[0]!.spans;
+    expect(decoded.find((s) => s.name === 'a2a.call')!.kind).toBe(SPAN_KIND.SPAN_KIND_CLIENT);
+    expect(decoded.find((s) => s.name === toolSpan.name)!.kind).toBe(SPAN_KIND.SPAN_KIND_INTERNAL);
     const attribute = (key: string) => remote.attributes.find((a) => a.key === key)?.value;
     expect(attribute('a2a.state')).toEqual({ stringValue: 'completed' });
     expect(attribute('url.full')).toEqual({ stringValue: `${agent.url}/rpc` });
