@@ -580,4 +580,44 @@ describe('a remote A2A agent as a tool', () => {
     expect(attribute('a2a.state')).toEqual({ stringValue: 'completed' });
     expect(attribute('url.full')).toEqual({ stringValue: `${agent.url}/rpc` });
   });
+
+  it('a reload while the tool’s message is out: the call waits for the user, nothing is sent again by itself', async () => {
+    // A registered tool has no place to keep the agent's task id across a reload (a pipeline node does):
+    // being not idempotent, the call becomes an `interrupted` interruption instead of a second message.
+    const network = pageNetwork();
+    const names = `agents-remote-${process.pid}-${counter++}`;
+    const openPage = async (fetchImpl?: typeof fetch) => {
+      const tool = a2aAgentTool(await connectA2AAgent(agent.url, fetchImpl ? { fetch: fetchImpl } : {}));
+      const agents = createAgents({
+        model: new ScriptedModel([{ calls: [{ name: tool.name, arguments: { message: 'hold' } }] }]),
+        tools: [tool],
+        databaseName: names,
+        locks: memoryLocks(),
+        a2a: { store: false },
+      });
+      open.push(agents);
+      return agents;
+    };
+    const first = await openPage(network.fetch);
+    const before = agent.executor.received.length;
+    const run = first.run({ agent: { name: 'caller', tools: ['a2a_echo_agent'] }, input: 'Hold it' });
+    for await (const event of run) {
+      if (event.type === 'tool_progress' && event.progress.message === 'working: thinking') break;
+    }
+    expect(agent.executor.holding).toBe(1);
+    network.kill();
+
+    const second = await openPage();
+    const paused = await second.resume(run.runId).result;
+    agent.executor.release();
+    if (paused.status !== 'paused') throw new Error(`expected a pause, got ${paused.status}`);
+    expect(paused.interruptions).toEqual([
+      expect.objectContaining({
+        kind: 'interrupted',
+        tool: 'a2a_echo_agent',
+        arguments: { message: 'hold' },
+      }),
+    ]);
+    expect(receivedSince(before)).toEqual(['hold']);
+  });
 });
