@@ -84,5 +84,6 @@ export {
   type ThreadItemRecord,
   type ThreadRecord,
   type ToolContext,
+  type ToolCallStatus,
   type ToolInfo,
 } from '../agent/index.ts';

@@ -1,3 +1,4 @@
+import { HearthError } from '../../core/errors.ts';
 import type { AgentErrorCode } from '../errors.ts';
 import {
   agentToolName,
@@ -221,4 +222,19 @@ function circles(pipeline: Pipeline, nodes: Map<string, PipelineNode>): Pipeline
     break;
   }
   return problems;
+}
+
+/** The error a run fails with when its pipeline cannot run: the first problem, the rest in its details. */
+export function pipelineError(problems: PipelineProblem[]): HearthError {
+  const first = problems[0]!;
+  const more =
+    problems.length > 1
+      ? ` (and ${problems.length - 1} more: ${problems
+          .slice(1)
+          .map((p) => p.message)
+          .join(' ')})`
+      : '';
+  return new HearthError(first.code, `The pipeline cannot run: ${first.message}${more}`, {
+    details: { problems },
+  });
 }
