@@ -1,9 +1,12 @@
 import { HearthError, toHearthError } from '../core/errors.ts';
+import { A2AAgentStore } from './a2a/agent-store.ts';
 import type { AgentsApi, Decision } from './agents.ts';
 import { agentError } from './errors.ts';
 import type { AgentEvent } from './events.ts';
 import type { ThreadItemRecord } from './items.ts';
+import { pipelineError, type PipelineProblem } from './pipeline/check.ts';
 import type { Pipeline, RunLimits } from './pipeline/schema.ts';
+import { RemoteAgents, type RemoteAgentOptions } from './remotes.ts';
 import type { EventChannel, RunResult } from './run-handle.ts';
 import { defaultLocks, runLockName, type RunLocks } from './run-lock.ts';
 import type { Interruption, RunRecord } from './run-record.ts';
@@ -29,6 +32,7 @@ export interface AgentRunsOptions {
   registry: ReadonlyMap<string, AgentTool>;
   limits?: Partial<RunLimits>;
   promptTools?: 'pipeline' | 'agent';
+  a2a?: RemoteAgentOptions;
 }
 
 /** Where a run's events go and what stops it (the handle createAgents gave out). */
@@ -49,12 +53,17 @@ export interface AgentRuns extends Pick<AgentsApi, 'decide' | 'threads' | 'runs'
   run(runId: string, start: StartRun, to: RunChannel): Promise<RunResult>;
   /** Continues a stored run, the user's decisions applied first. */
   resume(runId: string, decisions: Decision[] | undefined, to: RunChannel): Promise<RunResult>;
+  /** Connects to every remote agent `pipeline` names; a problem at its `url` for each that cannot be used. */
+  checkRemoteAgents(pipeline: Pipeline, signal?: AbortSignal): Promise<PipelineProblem[]>;
   dispose(): void;
 }
 
 export function openAgentRuns(options: AgentRunsOptions): AgentRuns {
   const store = new AgentStore(options.databaseName);
   const locks = options.locks ?? defaultLocks();
+  const a2aStore = options.a2a?.store === false ? undefined : (options.a2a?.store ?? new A2AAgentStore());
+  const ownsA2AStore = options.a2a?.store === undefined;
+  const remoteAgents = () => new RemoteAgents(options.a2a ?? {}, a2aStore);
 
   /** Runs `body` under the run's lock, its events into the channel, which it closes at the end. */
   const execute = async (
@@ -79,6 +88,7 @@ export function openAgentRuns(options: AgentRunsOptions): AgentRuns {
           emit: (event: AgentEvent) => channel.push(event),
           signal,
           storedSpans: new Map(),
+          remotes: remoteAgents(),
           ...(options.promptTools ? { promptTools: options.promptTools } : {}),
         };
         const finished = await body(deps);
@@ -110,6 +120,9 @@ export function openAgentRuns(options: AgentRunsOptions): AgentRuns {
   return {
     run(runId, start, to) {
       return execute(runId, to, async (deps) => {
+        // Remote agents that are unknown or unreachable stop the run here, before anything is written.
+        const unavailable = await deps.remotes.check(start.pipeline, deps.signal);
+        if (unavailable.length) throw pipelineError(unavailable);
         let history: ThreadItemRecord[] = [];
         let title = start.input.slice(0, 80);
         if (start.threadId) {
@@ -158,6 +171,8 @@ export function openAgentRuns(options: AgentRunsOptions): AgentRuns {
         return track(loop.execute(true));
       });
     },
+
+    checkRemoteAgents: (pipeline, signal) => remoteAgents().check(pipeline, signal),
 
     async decide(runId, decisions) {
       const root = await store.run(runId);
@@ -226,7 +241,10 @@ export function openAgentRuns(options: AgentRunsOptions): AgentRuns {
       },
     },
 
-    dispose: () => store.close(),
+    dispose: () => {
+      store.close();
+      if (ownsA2AStore) a2aStore?.close();
+    },
   };
 }
 

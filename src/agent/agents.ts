@@ -1,4 +1,4 @@
-import { HearthError, toHearthError } from '../core/errors.ts';
+import { toHearthError } from '../core/errors.ts';
 import type { AgentRuns, RunChannel } from './agent-runs.ts';
 import {
   calculatorTool,
@@ -8,9 +8,10 @@ import {
 } from './builtin/tools.ts';
 import { agentError } from './errors.ts';
 import type { ThreadItemRecord, ThreadRecord } from './items.ts';
-import { checkPipeline, type PipelineCheck, type PipelineProblem } from './pipeline/check.ts';
+import { checkPipeline, pipelineError, type PipelineCheck } from './pipeline/check.ts';
 import type { AgentSpecInput, Pipeline, PipelineInput, RunLimits } from './pipeline/schema.ts';
 import { EventChannel, runHandle, type AgentRun, type RunResult } from './run-handle.ts';
+import type { RemoteAgentOptions } from './remotes.ts';
 import type { RunLocks } from './run-lock.ts';
 import type { Interruption, RunRecord } from './run-record.ts';
 import type { AgentModel } from './runner/model-turn.ts';
@@ -39,6 +40,11 @@ export interface AgentsOptions {
   promptTools?: 'pipeline' | 'agent';
   /** Where run locks come from; default: the Web Locks API, or in-process locks where it is missing. */
   locks?: RunLocks;
+  /**
+   * The remote (A2A) agents pipelines may name (`{ "kind": "a2a", "url": … }`): by default those the user
+   * added to the A2A agent store (`hearth-a2a`), plus any passed here.
+   */
+  a2a?: RemoteAgentOptions;
 }
 
 export interface RunOptions {
@@ -97,6 +103,12 @@ export interface AgentsApi {
   decide(runId: string, decisions: Decision[]): Promise<void>;
   /** Checks a pipeline against the registered tools (for an editor: every problem, with its JSON path). */
   validatePipeline(json: unknown): PipelineCheck;
+  /**
+   * Checks a pipeline as `run` does before it starts: `validatePipeline`, then every remote agent it names
+   * connected (AGENT_REMOTE_UNKNOWN when the user never added it, AGENT_REMOTE_UNAVAILABLE when it does
+   * not connect), each problem at the agent's `url`.
+   */
+  checkRemoteAgents(json: unknown, options?: { signal?: AbortSignal }): Promise<PipelineCheck>;
   tools: {
     list(): ToolInfo[];
     /** Adds a tool pipelines may name; returns a function that removes it. */
@@ -154,6 +166,7 @@ export function createAgents(options: AgentsOptions): AgentsApi {
           ...(options.locks ? { locks: options.locks } : {}),
           ...(options.limits ? { limits: options.limits } : {}),
           ...(options.promptTools ? { promptTools: options.promptTools } : {}),
+          ...(options.a2a ? { a2a: options.a2a } : {}),
         }),
       (error: unknown) => {
         loaded = undefined; // a failed fetch of the chunk is tried again on the next call
@@ -245,6 +258,13 @@ export function createAgents(options: AgentsOptions): AgentsApi {
 
     validatePipeline,
 
+    async checkRemoteAgents(json, checkOptions = {}) {
+      const check = validatePipeline(json);
+      if (!check.ok) return check;
+      const problems = await (await runs()).checkRemoteAgents(check.pipeline, checkOptions.signal);
+      return problems.length ? { ok: false, problems } : check;
+    },
+
     tools: {
       list: () =>
         [...registry.values()].map((tool) => ({
@@ -277,18 +297,4 @@ export function createAgents(options: AgentsOptions): AgentsApi {
 
     dispose: () => void loaded?.then((opened) => opened.dispose()).catch(() => undefined),
   };
-}
-
-function pipelineError(problems: PipelineProblem[]): HearthError {
-  const first = problems[0]!;
-  const more =
-    problems.length > 1
-      ? ` (and ${problems.length - 1} more: ${problems
-          .slice(1)
-          .map((p) => p.message)
-          .join(' ')})`
-      : '';
-  return new HearthError(first.code, `The pipeline cannot run: ${first.message}${more}`, {
-    details: { problems },
-  });
 }

@@ -24,6 +24,14 @@ export const AGENT_ERROR_CODES = {
     'The run has already finished (completed, failed or stopped): start a new run on its thread instead.',
   AGENT_DECISION_INVALID:
     'The decision names no pending approval of this run: read the run’s interruptions again and answer one of them.',
+  AGENT_REMOTE_UNKNOWN:
+    'The pipeline names a remote agent the user has not added: add its address to the A2A agents (Agents view), or pass it to createAgents.',
+  AGENT_REMOTE_UNAVAILABLE:
+    'A remote agent of the pipeline cannot be reached or refused to connect: the message says why (its A2A code); fix that, or remove it from the pipeline.',
+  AGENT_REMOTE_TIMEOUT:
+    'The remote agent did not finish its task in time and was asked to cancel it: raise its timeoutMs (or limits.toolTimeoutMs), or try again later.',
+  AGENT_REMOTE_NOT_SENT:
+    'The message was not sent to the remote agent, because you said no (or not again, after the page closed): start a new run to ask it.',
   AGENT_STORE_FAILED:
     'The agent store in IndexedDB could not be written (storage full or blocked): free some space, then resume the run.',
 } as const;

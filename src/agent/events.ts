@@ -1,5 +1,6 @@
 import type { HearthErrorCode } from '../core/errors.ts';
 import type { Usage } from '../engines/llm/contract.ts';
+import type { A2AEventSummary } from './a2a/event-summary.ts';
 import type { ToolCallStatus } from './items.ts';
 import type { Interruption, RunStatus, RunUsage } from './run-record.ts';
 import type { ToolProgress } from './tool.ts';
@@ -35,6 +36,12 @@ export type AgentEvent = (
       durationMs: number;
     }
   | { type: 'approval_requested'; interruption: Interruption }
+  /**
+   * A remote agent (A2A) that has the conversation reports on its task: the task named, a status
+   * (with its message), an artifact (file bytes left out: the answer has the text), a direct reply,
+   * a dropped stream followed again, a cancel. `text` is one line to show.
+   */
+  | { type: 'remote_update'; agent: string; callId: string; text: string; update: A2AEventSummary }
   | { type: 'handoff'; from: string; to: string }
   | {
       type: 'turn_finished';

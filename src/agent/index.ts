@@ -1,5 +1,13 @@
 /** The agent runtime's public face: tools, pipelines, runs, threads and traces. */
-export type { AgentTool, ToolContext, ToolParameters, ToolProgress, ToolSource, ToolSpan } from './tool.ts';
+export type {
+  AgentTool,
+  ToolContext,
+  ToolParameters,
+  ToolProgress,
+  ToolSource,
+  ToolSpan,
+  ToolSpanOptions,
+} from './tool.ts';
 export { defineTool, zodParameters, type DefineToolOptions } from './tools/define-tool.ts';
 export {
   DEFAULT_MAX_RESULT_BYTES,
@@ -17,18 +25,33 @@ export {
   type RunView,
   type ToolInfo,
 } from './agents.ts';
+export { RemoteAgents, agentAddress, type RemoteAgentOptions } from './remotes.ts';
 export type { AgentRun, RunResult } from './run-handle.ts';
 export type { AgentEvent, AgentEventType } from './events.ts';
 export type { ThreadItem, ThreadItemRecord, ThreadRecord, ToolCallStatus } from './items.ts';
-export type { CallRecord, Interruption, RunRecord, RunStatus, RunUsage, Step } from './run-record.ts';
+export type {
+  CallKind,
+  CallRecord,
+  Interruption,
+  RemoteCallState,
+  RunRecord,
+  RunStatus,
+  RunUsage,
+  Step,
+} from './run-record.ts';
 export {
+  a2aAgentSpecSchema,
   agentSpecSchema,
   agentToolName,
   DEFAULT_LIMITS,
   DEFAULT_PREAMBLE,
   fanOutSpecSchema,
   handoffToolName,
+  isA2AAgent,
+  isFanOut,
+  isLocalAgent,
   pipelineSchema,
+  type A2AAgentSpec,
   type AgentSpec,
   type AgentSpecInput,
   type FanOutSpec,

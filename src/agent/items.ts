@@ -1,4 +1,5 @@
 import type { ChatMessage, ToolCall, Usage } from '../engines/llm/contract.ts';
+import type { A2ATaskState } from './a2a/types.ts';
 
 /** How a tool call ended, as the model is told and the UI shows. */
 export type ToolCallStatus =
@@ -34,6 +35,11 @@ export type ThreadItem =
       /** Absent on the steps the runtime writes itself (a fan-out's calls to its branches). */
       usage?: Usage;
       adapter?: string;
+      /**
+       * The answer of a remote agent (A2A): its address and task, so the next handoff to it on this
+       * thread continues its conversation (`contextId`) or answers its question (`input-required`).
+       */
+      remote?: { url: string; taskId?: string; contextId?: string; state: A2ATaskState | 'message' };
     }
   | {
       type: 'tool_result';

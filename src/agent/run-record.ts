@@ -1,4 +1,5 @@
 import type { HearthErrorCode } from '../core/errors.ts';
+import type { A2ATaskState } from './a2a/types.ts';
 import type { ToolCallStatus } from './items.ts';
 import type { Pipeline, RunLimits } from './pipeline/schema.ts';
 
@@ -23,8 +24,18 @@ export const emptyUsage = (): RunUsage => ({
   tool_calls: 0,
 });
 
-/** What a model's call is: a tool, a handoff, or another agent asked as a tool. */
-export type CallKind = 'tool' | 'handoff' | 'agent';
+/**
+ * What a call is: a tool, a handoff, or another agent asked as a tool (the model's calls), or the
+ * message the run sends a remote agent when the conversation is with it (the run's own call).
+ */
+export type CallKind = 'tool' | 'handoff' | 'agent' | 'remote';
+
+/** Where a call to a remote agent stands: what the agent named, so a reload follows the task instead of sending again. */
+export interface RemoteCallState {
+  taskId?: string;
+  contextId?: string;
+  state?: A2ATaskState | 'message';
+}
 
 /**
  * One tool call of the step in progress. The step lives in the run record until all its calls are
@@ -49,6 +60,8 @@ export interface CallRecord {
   interrupted?: boolean;
   /** The nested run that answers an agent call. */
   childRunId?: string;
+  /** A remote call: its task, written as soon as the agent names it. */
+  remote?: RemoteCallState;
   spanId?: string;
   result?: { output: string; status: ToolCallStatus; truncated: boolean; bytes: number };
 }

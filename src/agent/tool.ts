@@ -40,7 +40,16 @@ export interface ToolContext {
   /** Reports progress; the run turns it into a `tool_progress` event. */
   progress(update: ToolProgress): void;
   /** Opens a child span of this tool call's span in the run's trace. */
-  startSpan(name: string, attributes?: Record<string, string | number | boolean>): ToolSpan;
+  startSpan(
+    name: string,
+    attributes?: Record<string, string | number | boolean>,
+    options?: ToolSpanOptions,
+  ): ToolSpan;
+}
+
+export interface ToolSpanOptions {
+  /** The span stands for a request to another service (an MCP server, an A2A agent): an OTLP client span. */
+  remote?: boolean;
 }
 
 /** Where a tool comes from: shown in the UI and the trace. */

@@ -58,6 +58,8 @@ export {
   AGENT_ERROR_CODES,
   checkPipeline,
   defineTool,
+  isA2AAgent,
+  isLocalAgent,
   pipelineSchema,
   toOtlp,
   type AgentEvent,

@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import type { AgentTool, ToolProgress } from '../tool.ts';
-import type { A2AAgent, A2AEvent, A2AMessage, A2APart, A2AResult } from './types.ts';
+import { summarizeA2AEvent } from './event-summary.ts';
+import type { A2AAgent, A2AEvent, A2AResult } from './types.ts';
 
 export interface A2AToolArgs {
   message: string;
@@ -16,33 +17,68 @@ export interface A2AToolArgs {
 export interface A2AToolOptions {
   /** The tool's name; `a2a_<agent name>` by default. */
   name?: string;
+  /** What the model reads about the tool; by default the card's name, description and skills (at most 1,024 characters). */
+  description?: string;
   timeoutMs?: number;
   /** Ask the user before each message goes to the agent. Default false. */
   needsApproval?: boolean;
+  /**
+   * The longest message the model may write, in characters (default 4,000): a model held to the tool's
+   * schema by constrained decoding stops there instead of writing until its token limit.
+   */
+  maxMessageChars?: number;
+  /**
+   * Whether the model may continue an exchange or answer the agent's question (the `task_id` and
+   * `context_id` arguments). Default true. A small model held to the schema may fill optional ids with
+   * text of its own: without them it writes the message only, and every call starts afresh.
+   */
+  continuation?: boolean;
 }
 
-const argsSchema = z.object({
-  message: z.string().min(1, 'message is empty: write what to ask the agent'),
-  task_id: z.string().min(1).optional(),
-  context_id: z.string().min(1).optional(),
-});
+const DEFAULT_MAX_MESSAGE_CHARS = 4_000;
+/** A2A ids are opaque strings (UUIDs, as a rule): bounded so a grammar-held model cannot write one forever. */
+const MAX_ID_CHARS = 256;
 
-const jsonSchema = {
+const argsSchema = (maxChars: number, continuation: boolean) => {
+  const message = z
+    .string()
+    .min(1, 'message is empty: write what to ask the agent')
+    .max(maxChars, `message is longer than ${maxChars} characters: say it shorter`);
+  const id = z.string().min(1).max(MAX_ID_CHARS).optional();
+  return continuation
+    ? z.object({ message, task_id: id, context_id: id }).strict()
+    : z.object({ message }).strict();
+};
+
+const jsonSchemaFor = (maxChars: number, continuation: boolean) => ({
   type: 'object',
   properties: {
-    message: { type: 'string', description: 'What to ask the agent, in plain language.' },
-    task_id: {
+    message: {
       type: 'string',
-      description: 'Only to answer a question the agent asked: the task_id it returned.',
+      description: 'What to ask the agent, in plain language.',
+      minLength: 1,
+      maxLength: maxChars,
     },
-    context_id: {
-      type: 'string',
-      description: 'To continue an earlier exchange: the context_id it returned.',
-    },
+    ...(continuation
+      ? {
+          task_id: {
+            type: 'string',
+            description: 'Only to answer a question the agent asked: the task_id it returned.',
+            minLength: 1,
+            maxLength: MAX_ID_CHARS,
+          },
+          context_id: {
+            type: 'string',
+            description: 'To continue an earlier exchange: the context_id it returned.',
+            minLength: 1,
+            maxLength: MAX_ID_CHARS,
+          },
+        }
+      : {}),
   },
   required: ['message'],
   additionalProperties: false,
-} as const;
+});
 
 /** `a2a_` and the agent's name, in the characters a tool name may hold. */
 export function toolNameFor(agentName: string): string {
@@ -68,20 +104,28 @@ function describeAgent(agent: A2AAgent): string {
   return text.length > 1024 ? `${text.slice(0, 1021)}...` : text;
 }
 
-export function a2aAgentTool(agent: A2AAgent, options: A2AToolOptions = {}): AgentTool<A2AToolArgs> {
+/**
+ * Typed `AgentTool` (unknown arguments), as a registry holds every tool: the loop passes `execute` only what
+ * `parameters.parse` produced, which is `A2AToolArgs`.
+ */
+export function a2aAgentTool(agent: A2AAgent, options: A2AToolOptions = {}): AgentTool {
+  const maxChars = options.maxMessageChars ?? DEFAULT_MAX_MESSAGE_CHARS;
+  const continuation = options.continuation ?? true;
+  const schema = argsSchema(maxChars, continuation);
   return {
     name: options.name ?? toolNameFor(agent.card.name),
-    description: describeAgent(agent),
+    description: options.description ?? describeAgent(agent),
     parameters: {
-      jsonSchema,
+      jsonSchema: jsonSchemaFor(maxChars, continuation),
       parse(input) {
-        const parsed = argsSchema.safeParse(input);
-        if (parsed.success) return { success: true, data: parsed.data };
+        const parsed = schema.safeParse(input);
+        if (parsed.success) return { success: true, data: parsed.data as unknown };
         const issue = parsed.error.issues[0];
         return { success: false, error: `${issue?.path.join('.') || 'arguments'}: ${issue?.message}` };
       },
     },
-    async execute(args, context) {
+    async execute(input, context) {
+      const args = input as A2AToolArgs;
       const result = await agent.send(
         {
           parts: [{ kind: 'text', text: args.message }],
@@ -94,7 +138,7 @@ export function a2aAgentTool(agent: A2AAgent, options: A2AToolOptions = {}): Age
           startSpan: context.startSpan,
         },
       );
-      return forModel(result);
+      return forModel(result, { ids: continuation });
     },
     needsApproval: options.needsApproval ?? false,
     // A message to an agent is an action on its side: never sent twice without asking.
@@ -106,51 +150,16 @@ export function a2aAgentTool(agent: A2AAgent, options: A2AToolOptions = {}): Age
 
 /** File bytes stay out of progress events (the result has them); the rest is the event as it came. */
 function progressOf(event: A2AEvent): ToolProgress {
-  switch (event.type) {
-    case 'task':
-      return { message: `task ${event.state}`, data: event };
-    case 'status':
-      return {
-        message: event.text ? `${event.state}: ${event.text}` : event.state,
-        data: event.message ? { ...event, message: messageSummary(event.message) } : event,
-      };
-    case 'artifact':
-      return {
-        message: `artifact ${event.artifact.name || event.artifact.id}`,
-        data: { ...event, artifact: { ...event.artifact, parts: partsSummary(event.artifact.parts) } },
-      };
-    case 'message':
-      return { message: 'reply', data: { ...event, message: messageSummary(event.message) } };
-    case 'reconnect':
-      return {
-        message: `stream lost (${event.reason}); following the task again (attempt ${event.attempt})`,
-        data: event,
-      };
-    case 'cancel':
-      return {
-        message: event.confirmed ? 'task canceled on the agent' : 'the agent did not confirm the cancel',
-        data: event,
-      };
-  }
+  const { text, update } = summarizeA2AEvent(event);
+  return { message: text, data: update };
 }
 
-type PartSummary =
-  Exclude<A2APart, { bytes: Uint8Array }> | { kind: 'file'; name?: string; mediaType?: string; size: number };
-
-function partsSummary(parts: readonly A2APart[]): PartSummary[] {
-  return parts.map((part) =>
-    part.kind === 'file' && 'bytes' in part
-      ? { kind: 'file', name: part.name, mediaType: part.mediaType, size: part.bytes.byteLength }
-      : part,
-  );
-}
-
-function messageSummary(message: A2AMessage) {
-  return { ...message, parts: partsSummary(message.parts) };
-}
-
-/** What the model reads: text, files by name, structured data, and how to answer a question. */
-export function forModel(result: A2AResult): Record<string, unknown> {
+/**
+ * What the model reads: text, files by name, structured data, and how to answer a question (`ids`: the task
+ * and context ids, left out for a tool that does not take them back).
+ */
+export function forModel(result: A2AResult, options: { ids?: boolean } = {}): Record<string, unknown> {
+  const ids = options.ids ?? true;
   const parts = [...(result.message?.parts ?? []), ...result.artifacts.flatMap((artifact) => artifact.parts)];
   const files = parts.flatMap((part) =>
     part.kind !== 'file'
@@ -169,9 +178,9 @@ export function forModel(result: A2AResult): Record<string, unknown> {
     text: result.text,
     ...(files.length ? { files } : {}),
     ...(data.length ? { data } : {}),
-    ...(result.taskId ? { task_id: result.taskId } : {}),
-    ...(result.contextId ? { context_id: result.contextId } : {}),
-    ...(result.state === 'input-required' || result.state === 'auth-required'
+    ...(ids && result.taskId ? { task_id: result.taskId } : {}),
+    ...(ids && result.contextId ? { context_id: result.contextId } : {}),
+    ...(ids && (result.state === 'input-required' || result.state === 'auth-required')
       ? {
           next: 'The agent is waiting for an answer: call this tool again with your answer, this task_id and context_id.',
         }

@@ -12,6 +12,8 @@ import type { A2AResult, A2ASendOptions } from './types.ts';
 
 export interface FollowSettings {
   agentName: string;
+  /** Where requests go (the card's interface), for the trace. */
+  endpoint: string;
   streaming: boolean;
   idleTimeoutMs?: number;
   maxReconnects: number;
@@ -36,7 +38,11 @@ export async function followTask(
   tracker = new TaskTracker(settings.agentName, options.onEvent),
 ): Promise<A2AResult> {
   const { signal, onEvent } = options;
-  const span = options.startSpan?.('a2a.call', { 'a2a.agent': settings.agentName });
+  const span = options.startSpan?.(
+    'a2a.call',
+    { 'a2a.agent': settings.agentName, 'url.full': settings.endpoint },
+    { remote: true },
+  );
   let failures = 0;
   const follow = async (opener: OpenStream): Promise<Outcome> => {
     try {
@@ -99,7 +105,11 @@ export async function followTask(
     // A task this call gives up on (aborted, or speaking what we cannot read) should not run on at the agent; one
     // whose stream merely broke may still finish there, and can be resumed.
     if (tracker.taskId !== undefined && !tracker.done && !isHearthError(error, 'A2A_STREAM_ENDED')) {
-      const cancelSpan = options.startSpan?.('a2a.cancel', { 'a2a.task_id': tracker.taskId });
+      const cancelSpan = options.startSpan?.(
+        'a2a.cancel',
+        { 'a2a.task_id': tracker.taskId, 'url.full': settings.endpoint },
+        { remote: true },
+      );
       const confirmed = await cancelRemote(client, tracker.taskId);
       cancelSpan?.setAttributes({ 'a2a.confirmed': confirmed });
       cancelSpan?.end();

@@ -3,6 +3,12 @@ export { connectA2AAgent, a2aAgentFromCard } from './connect.ts';
 export { a2aAgentTool, toolNameFor, type A2AToolArgs, type A2AToolOptions } from './agent-tool.ts';
 export { A2AAgentStore, type A2AAgentCheck, type A2AAgentRecord } from './agent-store.ts';
 export { A2A_ERROR_CODES, type A2AErrorCode } from './errors.ts';
+export {
+  summarizeA2AEvent,
+  type A2AEventSummary,
+  type A2AMessageSummary,
+  type A2APartSummary,
+} from './event-summary.ts';
 export type {
   A2AAgent,
   A2AAgentCard,

@@ -46,6 +46,7 @@ export async function openRemoteAgent(options: CheckedConnectOptions): Promise<A
   const client = await factory.createFromAgentCard(chosen.card);
   return new RemoteAgent(options.url, chosen.summary, client, {
     agentName: chosen.summary.name,
+    endpoint: chosen.summary.endpoint,
     streaming: chosen.summary.streaming,
     maxReconnects: options.maxReconnects,
     reconnectDelayMs: options.reconnectDelayMs,

@@ -1,8 +1,11 @@
+import { HearthError } from '../../core/errors.ts';
 import type { AgentErrorCode } from '../errors.ts';
 import {
   agentToolName,
   handoffToolName,
+  isA2AAgent,
   isFanOut,
+  isLocalAgent,
   pipelineSchema,
   type AgentSpec,
   type Pipeline,
@@ -74,6 +77,21 @@ export function checkPipeline(json: unknown, tools: ReadonlySet<string>): Pipeli
       }
       return;
     }
+    if (isA2AAgent(node)) {
+      if (
+        node.handBack !== undefined &&
+        !unknown(node.handBack, ['agents', i, 'handBack'], `"${node.name}" hands back to`)
+      ) {
+        if (!isLocalAgent(nodes.get(node.handBack)!)) {
+          problems.push({
+            code: 'AGENT_PIPELINE_INVALID',
+            path: ['agents', i, 'handBack'],
+            message: `"${node.name}" hands back to "${node.handBack}", which is not a local agent: hand back to an agent that runs here.`,
+          });
+        }
+      }
+      return;
+    }
     checkAgent(node, i, tools, problems, unknown);
   });
   if (problems.length === 0) problems.push(...circles(pipeline, nodes));
@@ -126,9 +144,13 @@ function checkAgent(
   }
 }
 
-/** An agent that is made to call a tool on every turn can never give the final answer itself. */
+/**
+ * An agent that is made to call a tool on every turn can never give the final answer itself; a
+ * remote agent's answer ends the run unless it hands back.
+ */
 export function canAnswer(node: PipelineNode): boolean {
   if (isFanOut(node)) return false;
+  if (isA2AAgent(node)) return node.handBack === undefined;
   const choice = node.model?.toolChoice ?? 'auto';
   const forced = choice === 'required' || typeof choice === 'object';
   return !forced || node.model?.resetToolChoice !== false;
@@ -139,7 +161,8 @@ function circles(pipeline: Pipeline, nodes: Map<string, PipelineNode>): Pipeline
   const index = new Map(pipeline.agents.map((node, i) => [node.name, i]));
 
   // Nested calls (agents as tools, fan-out branches) wait for their callee: a circle never returns.
-  const calls = (node: PipelineNode) => (isFanOut(node) ? node.branches : node.agentTools);
+  const calls = (node: PipelineNode) =>
+    isFanOut(node) ? node.branches : isA2AAgent(node) ? [] : node.agentTools;
   const state = new Map<string, 'open' | 'done'>();
   const stack: string[] = [];
   const visit = (name: string): string[] | undefined => {
@@ -170,7 +193,8 @@ function circles(pipeline: Pipeline, nodes: Map<string, PipelineNode>): Pipeline
   }
 
   // Handoffs (and a fan-out's move to its merge step): every agent must be able to reach one that answers.
-  const onward = (node: PipelineNode) => (isFanOut(node) ? [node.merge] : node.handoffs);
+  const onward = (node: PipelineNode): string[] =>
+    isFanOut(node) ? [node.merge] : isA2AAgent(node) ? (node.handBack ? [node.handBack] : []) : node.handoffs;
   const answers = new Set([...nodes.values()].filter(canAnswer).map((n) => n.name));
   for (let grew = true; grew;) {
     grew = false;
@@ -198,4 +222,19 @@ function circles(pipeline: Pipeline, nodes: Map<string, PipelineNode>): Pipeline
     break;
   }
   return problems;
+}
+
+/** The error a run fails with when its pipeline cannot run: the first problem, the rest in its details. */
+export function pipelineError(problems: PipelineProblem[]): HearthError {
+  const first = problems[0]!;
+  const more =
+    problems.length > 1
+      ? ` (and ${problems.length - 1} more: ${problems
+          .slice(1)
+          .map((p) => p.message)
+          .join(' ')})`
+      : '';
+  return new HearthError(first.code, `The pipeline cannot run: ${first.message}${more}`, {
+    details: { problems },
+  });
 }

@@ -67,6 +67,36 @@ export const fanOutSpecSchema = z
   })
   .strict();
 
+/**
+ * A remote agent reached over A2A, as a node of the pipeline: agents hand the conversation to it
+ * (`handoffs`), ask it (`agentTools`) or fan out to it (`branches`) like any other. It is named by its
+ * address, which must be one the user added (the A2A agent store) or one the app passed
+ * (`createAgents({ a2a: { agents } })`): a pipeline someone shares cannot send the user's words to a
+ * server the user never chose.
+ */
+export const a2aAgentSpecSchema = z
+  .object({
+    kind: z.literal('a2a'),
+    name: agentName,
+    /** Shown to agents that hand off to it or call it; the agent's card describes it otherwise. */
+    description: z.string().max(2_000).optional(),
+    /** The agent's address (where `/.well-known/agent-card.json` is), as the A2A agent store keeps it. */
+    url: z
+      .string()
+      .url("give the agent's address, e.g. https://agent.example.com")
+      .refine((url) => /^https?:\/\//i.test(url), 'the address must start with http:// or https://'),
+    /**
+     * After the remote agent answers, this local agent takes the conversation (to check or rephrase
+     * the answer, say). Without it, the remote agent's answer is the run's answer.
+     */
+    handBack: agentName.optional(),
+    /** Ask the user before the message goes out (the run pauses with an approval). Default false. */
+    needsApproval: z.boolean().optional(),
+    /** How long the remote task may take, in ms; default limits.toolTimeoutMs. */
+    timeoutMs: z.number().int().min(1).max(86_400_000).optional(),
+  })
+  .strict();
+
 export const runLimitsSchema = z
   .object({
     /** Model calls per run (nested runs count their own). Default 10. */
@@ -104,7 +134,8 @@ export const pipelineSchema = z
     preamble: z.string().max(50_000).optional(),
     entry: agentName,
     agents: z
-      .array(z.union([fanOutSpecSchema, agentSpecSchema]))
+      // By `kind` (absent: a local agent), so a mistake is reported against the right shape.
+      .array(z.discriminatedUnion('kind', [fanOutSpecSchema, a2aAgentSpecSchema, agentSpecSchema]))
       .min(1)
       .max(64),
     limits: runLimitsSchema.partial().optional(),
@@ -115,7 +146,8 @@ export type ModelSettings = z.output<typeof modelSettingsSchema>;
 export type AgentSpec = z.output<typeof agentSpecSchema>;
 export type AgentSpecInput = z.input<typeof agentSpecSchema>;
 export type FanOutSpec = z.output<typeof fanOutSpecSchema>;
-export type PipelineNode = AgentSpec | FanOutSpec;
+export type A2AAgentSpec = z.output<typeof a2aAgentSpecSchema>;
+export type PipelineNode = AgentSpec | FanOutSpec | A2AAgentSpec;
 export type Pipeline = z.output<typeof pipelineSchema>;
 /** What a person writes: defaults may be left out. */
 export type PipelineInput = z.input<typeof pipelineSchema>;
@@ -137,6 +169,15 @@ export const DEFAULT_PREAMBLE =
 
 export function isFanOut(node: PipelineNode): node is FanOutSpec {
   return node.kind === 'fan_out';
+}
+
+export function isA2AAgent(node: PipelineNode): node is A2AAgentSpec {
+  return node.kind === 'a2a';
+}
+
+/** An agent that runs here, on the local model (not a fan-out step, not a remote agent). */
+export function isLocalAgent(node: PipelineNode): node is AgentSpec {
+  return node.kind === undefined || node.kind === 'agent';
 }
 
 /** The tool an agent calls to hand the conversation to `target`. */

@@ -1,5 +1,5 @@
 import type { ThreadItem } from '../items.ts';
-import { DEFAULT_LIMITS, isFanOut, type Pipeline, type RunLimits } from '../pipeline/schema.ts';
+import { DEFAULT_LIMITS, isLocalAgent, type Pipeline, type RunLimits } from '../pipeline/schema.ts';
 import { emptyUsage, type RunRecord } from '../run-record.ts';
 import { randomHex } from '../trace/span.ts';
 import { instructionsText, type Toolbox } from './toolbox.ts';
@@ -50,6 +50,7 @@ export function openingItems(run: RunRecord, toolbox: Toolbox): ThreadItem[] {
 
 export function instructionsItem(run: RunRecord, agent: string, toolbox: Toolbox): ThreadItem[] {
   const node = run.pipeline.agents.find((a) => a.name === agent);
-  if (!node || isFanOut(node)) return [];
+  // Fan-out steps and remote agents read no instructions from this thread.
+  if (!node || !isLocalAgent(node)) return [];
   return [{ type: 'instructions', agent, text: instructionsText(node, toolbox.callable(agent)) }];
 }

@@ -7,11 +7,14 @@ import { toMessages } from '../items.ts';
 import {
   agentToolName,
   DEFAULT_PREAMBLE,
+  isA2AAgent,
   isFanOut,
+  type A2AAgentSpec,
   type AgentSpec,
   type FanOutSpec,
   type PipelineNode,
 } from '../pipeline/schema.ts';
+import type { RemoteAgents } from '../remotes.ts';
 import type { CallRecord, Interruption, RunRecord, Step } from '../run-record.ts';
 import type { AgentStore, Checkpoint } from '../store/agent-store.ts';
 import { RunTrace, type SpanRecord } from '../trace/span.ts';
@@ -20,6 +23,14 @@ import { shapeToolResult } from '../tools/tool-result.ts';
 import { executeTool } from './execute-tool.ts';
 import { runModelTurn, type AgentModel } from './model-turn.ts';
 import { instructionsItem, newRunRecord, openingItems } from './new-run.ts';
+import { runRemoteCall } from './remote-call.ts';
+import {
+  isRemoteStep,
+  remoteAnswer,
+  remoteArguments,
+  remoteTurnCall,
+  startRemoteSpan,
+} from './remote-turn.ts';
 import { Semaphore } from './semaphore.ts';
 import { Toolbox, type Callable } from './toolbox.ts';
 
@@ -32,6 +43,8 @@ export interface LoopDeps {
   signal: AbortSignal;
   /** Spans of the trace stored before this page took the run over (resume), by id. */
   storedSpans: Map<string, SpanRecord>;
+  /** The remote (A2A) agents the pipeline names, connected once per execution. */
+  remotes: RemoteAgents;
   promptTools?: 'pipeline' | 'agent';
 }
 
@@ -125,11 +138,16 @@ export class RunLoop {
         throwIfAborted(this.deps.signal);
         if (this.run.step) {
           if (await this.settleStep()) return await this.pause();
+          if (this.run.status === 'completed') return this.run; // a remote agent answered
           continue;
         }
         const node = this.node(this.run.agent);
         if (isFanOut(node)) {
           await this.startFanOut(node);
+          continue;
+        }
+        if (isA2AAgent(node)) {
+          await this.startRemoteTurn(node);
           continue;
         }
         if (this.run.turns >= this.run.limits.maxTurns) {
@@ -392,6 +410,7 @@ export class RunLoop {
 
   /** The step's results join the thread in call order, in one write with the run's new state. */
   private async completeStep(step: Step): Promise<void> {
+    if (isRemoteStep(step)) return this.completeRemoteTurn(step, step.calls[0]!);
     const results: ThreadItem[] = step.calls.map((call) => ({
       type: 'tool_result',
       agent: step.agent,
@@ -473,10 +492,88 @@ export class RunLoop {
     });
   }
 
+  // ---- remote agents ----------------------------------------------------------------------
+
+  /**
+   * The conversation is with a remote agent: the run makes one call of its own, the message to the agent
+   * (asking the user first when the pipeline says so). Its step holds the call's state until the agent answers.
+   */
+  private async startRemoteTurn(node: A2AAgentSpec): Promise<void> {
+    const args = remoteArguments(this.run, this.items, node);
+    const call = remoteTurnCall(node, args);
+    this.run.step = { agent: node.name, calls: [call] };
+    if (node.needsApproval) {
+      const interruption = this.interrupt(call, node.name, 'approval', args);
+      await this.commit({});
+      this.emit({ type: 'approval_requested', interruption });
+    }
+  }
+
+  /** The call to the remote agent, written as running before anything goes out. */
+  private async callRemote(call: CallRecord): Promise<void> {
+    const node = this.node(call.tool);
+    if (!isA2AAgent(node)) {
+      settle(call, 'unknown_tool', `${call.tool} is not a remote agent of this pipeline.`);
+      return;
+    }
+    const stored = this.spanById(call.spanId);
+    let span = stored && stored.end === undefined ? stored : undefined;
+    if (!span) {
+      span = startRemoteSpan(this.trace, this.run.agentSpanId, call, node);
+      this.liveSpans.set(span.spanId, span);
+    }
+    if (call.remote?.taskId) this.trace.set(span, { 'hearth.remote.followed': true });
+    call.state = 'running';
+    // From here a crash leaves the call running with no task id: the user decides whether to send it again.
+    await this.commit({});
+    const result = await runRemoteCall({
+      node,
+      call,
+      span,
+      run: this.run,
+      trace: this.trace,
+      remotes: this.deps.remotes,
+      signal: this.deps.signal,
+      emit: (event) => this.emit(event),
+      commit: () => this.commit({}),
+    });
+    settle(call, 'ok', result.text);
+  }
+
+  /**
+   * The remote agent answered: its answer joins the thread (with its task and context, so the next handoff
+   * to it continues there) and is the run's answer, or the conversation goes back to a local agent.
+   */
+  private async completeRemoteTurn(step: Step, call: CallRecord): Promise<void> {
+    const node = this.node(step.agent);
+    this.run.step = null;
+    if (!isA2AAgent(node)) throw agentError('AGENT_REMOTE_NOT_SENT', `${step.agent} is not a remote agent.`);
+    const { answer, handBack } = remoteAnswer(node, call);
+    const appended = [answer, ...(handBack ? this.takeOver(node.name, handBack) : [])];
+    this.items.push(...appended);
+    if (!handBack) {
+      this.run.output = answer.text;
+      this.run.status = 'completed';
+      this.endAgentSpan();
+      this.endRunSpan();
+    }
+    await this.commit({
+      append: { thread: { id: this.run.threadId, title: '' }, runId: this.run.id, items: appended },
+    });
+    if (!handBack) return this.emitFinished();
+    if (this.run.handoffs > this.run.limits.maxHandoffs) {
+      throw agentError(
+        'AGENT_HANDOFF_LOOP',
+        `The agents handed the conversation over ${this.run.handoffs} times (limits.maxHandoffs is ${this.run.limits.maxHandoffs}) without answering.`,
+      );
+    }
+  }
+
   // ---- calls ------------------------------------------------------------------------------
 
   /** Runs one call to its result. `last()` says whether it is the step's last call to settle. */
   private async executeCall(agent: string, call: CallRecord, last: () => boolean): Promise<void> {
+    if (call.kind === 'remote') return this.callRemote(call);
     const callable = this.toolbox.lookup(call.tool);
     if (!callable || callable.kind === 'handoff') {
       settle(call, 'unknown_tool', `There is no tool "${call.tool}".`);
@@ -518,7 +615,8 @@ export class RunLoop {
           callId: call.callId,
           progress: (progress) =>
             this.emit({ type: 'tool_progress', agent, callId: call.callId, tool: call.tool, progress }),
-          startSpan: (name, attributes) => this.trace.toolSpan(name, span.spanId, attributes),
+          startSpan: (name, attributes, options) =>
+            this.trace.toolSpan(name, span.spanId, attributes, options?.remote === true),
         },
       });
     } catch (error) {
@@ -717,10 +815,16 @@ export class RunLoop {
         if (!call.childRunId) call.state = 'queued'; // its nested run never started
         continue;
       }
+      if (call.kind === 'remote' && call.remote?.taskId) {
+        // The agent named its task before the page went away: follow that task, send nothing again.
+        call.state = 'queued';
+        call.approved = true;
+        continue;
+      }
       call.interrupted = true;
       const span = this.spanById(call.spanId);
       if (span) this.trace.end(span, new Error('The page went away while the tool ran.'));
-      const callable = this.toolbox.lookup(call.tool);
+      const callable = call.kind === 'remote' ? undefined : this.toolbox.lookup(call.tool);
       if (callable?.kind === 'tool' && callable.tool.idempotent === true) {
         call.state = 'queued';
         call.approved = true;
@@ -763,18 +867,20 @@ export class RunLoop {
             : `The run failed before this call finished: ${error.message}`,
         );
       }
-      appended.push(
-        ...step.calls.map((call): ThreadItem => ({
-          type: 'tool_result',
-          agent: step.agent,
-          callId: call.callId,
-          tool: call.tool,
-          output: call.result!.output,
-          status: call.result!.status,
-          truncated: call.result!.truncated,
-          bytes: call.result!.bytes,
-        })),
-      );
+      // A remote turn has no call in the thread to answer: nothing of it is written.
+      if (!isRemoteStep(step))
+        appended.push(
+          ...step.calls.map((call): ThreadItem => ({
+            type: 'tool_result',
+            agent: step.agent,
+            callId: call.callId,
+            tool: call.tool,
+            output: call.result!.output,
+            status: call.result!.status,
+            truncated: call.result!.truncated,
+            bytes: call.result!.bytes,
+          })),
+        );
       this.run.step = null;
     }
     for (const interruption of this.run.interruptions) {

@@ -4,6 +4,7 @@ import {
   agentToolName,
   handoffToolName,
   isFanOut,
+  isLocalAgent,
   type AgentSpec,
   type Pipeline,
   type PipelineNode,
@@ -44,7 +45,7 @@ export class Toolbox {
     this.nodes = new Map(pipeline.agents.map((node) => [node.name, node]));
     const all = new Map<string, Callable>();
     for (const node of pipeline.agents) {
-      if (isFanOut(node)) continue;
+      if (!isLocalAgent(node)) continue;
       const own = new Map<string, Callable>();
       for (const name of node.tools) {
         const tool = registry.get(name);
@@ -103,7 +104,13 @@ export class Toolbox {
       };
     }
     const target = this.nodes.get(callable.target);
-    const about = target?.description ? ` ${target.description}` : '';
+    const remote =
+      target?.kind !== 'a2a'
+        ? ''
+        : callable.kind === 'handoff'
+          ? ' It is a remote agent: it is sent only the user’s message.'
+          : ' It is a remote agent.';
+    const about = `${remote}${target?.description ? ` ${target.description}` : ''}`;
     return {
       type: 'function',
       function: {

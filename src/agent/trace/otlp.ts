@@ -22,8 +22,8 @@ export interface OtlpSpan {
   spanId: string;
   parentSpanId?: string;
   name: string;
-  /** SPAN_KIND_INTERNAL (1): everything here runs on this device. */
-  kind: 1;
+  /** SPAN_KIND_INTERNAL (1) for what runs on this device; SPAN_KIND_CLIENT (3) for a request to a remote agent or server. */
+  kind: 1 | 3;
   startTimeUnixNano: string;
   endTimeUnixNano: string;
   attributes: OtlpKeyValue[];
@@ -62,7 +62,7 @@ function toOtlpSpan(span: SpanRecord): OtlpSpan {
     spanId: span.spanId,
     ...(span.parentSpanId ? { parentSpanId: span.parentSpanId } : {}),
     name: span.name,
-    kind: 1,
+    kind: span.kind === 'remote' ? 3 : 1,
     startTimeUnixNano: unixNanos(span.start),
     endTimeUnixNano: unixNanos(span.end ?? span.start),
     attributes,

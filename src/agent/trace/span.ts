@@ -1,6 +1,7 @@
 import type { ToolSpan } from '../tool.ts';
 
-export type SpanKind = 'run' | 'agent' | 'model' | 'tool' | 'handoff' | 'approval' | 'custom';
+/** `remote`: a request to another service (an A2A agent, say), exported as an OTLP client span. */
+export type SpanKind = 'run' | 'agent' | 'model' | 'tool' | 'handoff' | 'approval' | 'remote' | 'custom';
 export type SpanAttributes = Record<string, string | number | boolean>;
 
 /** A span as stored in IndexedDB (and exported as OTLP). Times are ms since the epoch, fractional. */
@@ -84,8 +85,8 @@ export class RunTrace {
   }
 
   /** A span opened by a tool (a remote call, say), under that call's span. */
-  toolSpan(name: string, parentSpanId: string, attributes?: SpanAttributes): ToolSpan {
-    const span = this.start(name, 'custom', parentSpanId, attributes);
+  toolSpan(name: string, parentSpanId: string, attributes?: SpanAttributes, remote = false): ToolSpan {
+    const span = this.start(name, remote ? 'remote' : 'custom', parentSpanId, attributes);
     return {
       setAttributes: (more) => this.set(span, more),
       end: (error) => this.end(span, error),

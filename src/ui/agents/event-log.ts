@@ -68,6 +68,8 @@ export function describeEvent(event: AgentEvent): LogLine | null {
           : `${i.tool} was running when the page closed: run it again?`;
       return line(event, i.agent, nested, words, 'warn', preview(i.arguments));
     }
+    case 'remote_update':
+      return line(event, event.agent, nested, `${event.agent} (remote): ${event.text}`);
     case 'handoff':
       return line(event, event.from, nested, `${event.from} hands over to ${event.to}`);
     case 'error':

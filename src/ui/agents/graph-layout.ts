@@ -1,4 +1,4 @@
-import type { Pipeline, PipelineNode } from '../../runtime/index.ts';
+import { isA2AAgent, isLocalAgent, type Pipeline, type PipelineNode } from '../../runtime/index.ts';
 
 /**
  * Where each agent of a pipeline goes when it is drawn: rows from the entry downwards, edges for
@@ -9,7 +9,8 @@ export type EdgeKind = 'handoff' | 'agent_tool' | 'branch' | 'merge';
 
 export interface GraphNode {
   name: string;
-  kind: 'agent' | 'fan_out';
+  /** `remote`: an A2A agent that runs elsewhere, reached by its URL. */
+  kind: 'agent' | 'fan_out' | 'remote';
   entry: boolean;
   /** Not reachable from the entry by any edge: it never runs. */
   unreachable: boolean;
@@ -58,6 +59,7 @@ export function edgesOf(node: PipelineNode): Array<{ to: string; kind: EdgeKind 
       ...node.branches.map((to) => ({ to, kind: 'branch' as const })),
       { to: node.merge, kind: 'merge' as const },
     ];
+  if (isA2AAgent(node)) return node.handBack ? [{ to: node.handBack, kind: 'handoff' as const }] : [];
   return [
     ...node.handoffs.map((to) => ({ to, kind: 'handoff' as const })),
     ...node.agentTools.map((to) => ({ to, kind: 'agent_tool' as const })),
@@ -122,7 +124,9 @@ export function layoutPipeline(pipeline: Pipeline): GraphLayout {
   const rows: string[][] = [];
   for (const name of nodes.keys()) (rows[row.get(name)!] ??= []).push(name);
   const heightOf = (node: PipelineNode) =>
-    TITLE_HEIGHT + (isFanOut(node) ? 0 : (node.tools.length + (node.adapter ? 1 : 0)) * CHIP_HEIGHT) + PAD;
+    TITLE_HEIGHT +
+    (isLocalAgent(node) ? (node.tools.length + (node.adapter ? 1 : 0)) * CHIP_HEIGHT : 0) +
+    PAD;
   const widest = Math.max(1, ...rows.map((r) => r?.length ?? 0));
   const contentWidth = widest * NODE_WIDTH + (widest - 1) * COLUMN_GAP;
 
@@ -138,11 +142,11 @@ export function layoutPipeline(pipeline: Pipeline): GraphLayout {
       const height = heightOf(node);
       placed.set(name, {
         name,
-        kind: isFanOut(node) ? 'fan_out' : 'agent',
+        kind: isFanOut(node) ? 'fan_out' : isA2AAgent(node) ? 'remote' : 'agent',
         entry: name === pipeline.entry,
         unreachable: !reached.has(name),
-        tools: isFanOut(node) ? [] : [...node.tools],
-        ...(!isFanOut(node) && node.adapter ? { adapter: node.adapter } : {}),
+        tools: isLocalAgent(node) ? [...node.tools] : [],
+        ...(isLocalAgent(node) && node.adapter ? { adapter: node.adapter } : {}),
         row: r,
         x,
         y,

@@ -207,6 +207,7 @@ export class PipelineGraph extends LitElement {
     const sub = [
       node.entry ? 'entry' : '',
       node.kind === 'fan_out' ? 'fan-out' : '',
+      node.kind === 'remote' ? 'remote' : '',
       node.unreachable ? 'never runs' : '',
     ]
       .filter(Boolean)
@@ -231,6 +232,9 @@ export class PipelineGraph extends LitElement {
     const parts: string[] = [];
     if (spec.kind === 'fan_out') {
       parts.push(`fans out to ${spec.branches.join(', ')}`, `merges in ${spec.merge}`);
+    } else if (spec.kind === 'a2a') {
+      parts.push(`an A2A agent at ${spec.url}`);
+      if (spec.handBack) parts.push(`hands back to ${spec.handBack}`);
     } else {
       if (spec.tools.length) parts.push(`tools: ${spec.tools.join(', ')}`);
       if (spec.handoffs.length) parts.push(`hands over to ${spec.handoffs.join(', ')}`);
@@ -241,6 +245,7 @@ export class PipelineGraph extends LitElement {
     const flags = [
       node.entry ? 'the entry' : '',
       node.kind === 'fan_out' ? 'a fan-out step' : '',
+      node.kind === 'remote' ? 'runs elsewhere' : '',
       node.unreachable ? 'never runs: nothing leads to it' : '',
       node.name === this.active ? 'its turn now' : '',
     ].filter(Boolean);

@@ -7,7 +7,7 @@ import {
   type Node,
   type ParseError,
 } from 'jsonc-parser';
-import type { Pipeline, PipelineCheck } from '../../runtime/index.ts';
+import { isLocalAgent, type Pipeline, type PipelineCheck } from '../../runtime/index.ts';
 
 /**
  * The pipeline editor's checks, as the person types: the JSON itself first (with the line and column
@@ -130,7 +130,7 @@ export function position(text: string, offset: number): { line: number; column: 
 export function addToolToAgent(text: string, pipeline: Pipeline, agent: string, tool: string): string {
   const index = pipeline.agents.findIndex((node) => node.name === agent);
   const node = pipeline.agents[index];
-  if (!node || node.kind === 'fan_out' || node.tools.includes(tool)) return text;
+  if (!node || !isLocalAgent(node) || node.tools.includes(tool)) return text;
   const tree = parseTree(text, [], strict);
   const list = tree && findNodeAtLocation(tree, ['agents', index, 'tools']);
   const path = list ? ['agents', index, 'tools', list.children?.length ?? 0] : ['agents', index, 'tools'];

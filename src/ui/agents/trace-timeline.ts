@@ -10,7 +10,8 @@ const kindWords: Record<SpanRecord['kind'], string> = {
   tool: 'tool call',
   handoff: 'handoff',
   approval: 'approval',
-  custom: 'remote call',
+  remote: 'remote call',
+  custom: 'step',
 };
 
 /**
@@ -86,6 +87,7 @@ export class TraceTimeline extends LitElement {
         background: var(--hl-title);
       }
       .bar.tool,
+      .bar.remote,
       .bar.custom {
         background: var(--hl-string);
       }

@@ -42,6 +42,8 @@ class SdkAgentExecutor implements AgentExecutor {
   /** Tasks the client asked to cancel, and those that then stopped as canceled. */
   readonly cancelRequests = new Set<string>();
   readonly canceled = new Set<string>();
+  /** Every message the agent was sent, in order: the text, and the task it went to. */
+  readonly received: Array<{ text: string; taskId: string; contextId: string }> = [];
 
   private readonly waiting: Array<() => void> = [];
 
@@ -61,6 +63,7 @@ class SdkAgentExecutor implements AgentExecutor {
   async execute(context: RequestContext, bus: ExecutionEventBus): Promise<void> {
     const { taskId, contextId, userMessage } = context;
     const text = userMessage.parts.map((p) => (p.content?.$case === 'text' ? p.content.value : '')).join('');
+    this.received.push({ text, taskId, contextId });
     const status = (state: TaskState, message?: string) =>
       bus.publish(
         AgentEvent.statusUpdate({

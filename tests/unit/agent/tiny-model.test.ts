@@ -4,11 +4,14 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
+  a2aAgentTool,
+  connectA2AAgent,
   createAgents,
   defineTool,
   memoryLocks,
   type AgentEvent,
   type AgentsApi,
+  type AgentTool,
   type PipelineInput,
 } from '../../../src/agent/index.ts';
 import type { ChatCompletionRequest, Usage } from '../../../src/engines/llm/contract.ts';
@@ -18,6 +21,7 @@ import {
   type OrtChatEngine,
 } from '../../../src/engines/llm/onnx-decoder/ort-chat-engine.ts';
 import { detectToolCallFormat, toolHooksFactory } from '../../../src/engines/llm/tools/index.ts';
+import { startV1Agent } from '../../e2e/support/a2a-sdk-agents.ts';
 import { fsModelFiles } from '../../support/fs-model-files.ts';
 
 // The loop end to end with the tiny demo model (ORT, WASM, in Node): its tool calls are forced by
@@ -46,7 +50,7 @@ const requests: Array<{ request: ChatCompletionRequest; usage?: Usage }> = [];
 let counter = 0;
 const open: AgentsApi[] = [];
 
-function agents(promptTools: 'pipeline' | 'agent' = 'pipeline'): AgentsApi {
+function agents(promptTools: 'pipeline' | 'agent' = 'pipeline', tools: AgentTool[] = [weather]): AgentsApi {
   const created = createAgents({
     promptTools,
     model: {
@@ -62,7 +66,7 @@ function agents(promptTools: 'pipeline' | 'agent' = 'pipeline'): AgentsApi {
         })();
       },
     },
-    tools: [weather],
+    tools,
     databaseName: `agents-tiny-${process.pid}-${counter++}`,
     locks: memoryLocks(),
   });
@@ -202,5 +206,51 @@ describe('agents on the tiny demo model (WASM, constrained tool calls)', () => {
     const capabilities = await engine.capabilities();
     expect(capabilities.supportsAdapters).toBe(true);
     expect((await engine.adapters.list()).map((a) => a.ref ?? a)).toHaveLength(2); // one base, two adapters
+  }, 120_000);
+
+  it('a forced call to a remote A2A agent as a tool: the agent answers what the model wrote, and the call is a client span in the OTLP export', async () => {
+    const remote = await startV1Agent();
+    try {
+      // Bounded so the grammar closes the string well inside the 512-token context.
+      const tool = a2aAgentTool(await connectA2AAgent(remote.url), {
+        maxMessageChars: 16,
+        continuation: false,
+        description: 'Echoes a message.',
+      });
+      const pipeline: PipelineInput = {
+        version: 1,
+        name: 'remote-tool',
+        preamble,
+        entry: 'caller',
+        agents: [{ name: 'caller', tools: [tool.name], model: { ...greedy, toolChoice: 'required' } }],
+        limits: { maxTurns: 2 },
+      };
+      const api = agents('pipeline', [tool]);
+      const { result, events } = await run(api, pipeline, 'Ask the echo agent.');
+      expect(result.status).toBe('completed');
+      expect(requests[0]!.request.tool_choice).toEqual({ type: 'function', function: { name: tool.name } });
+      const started = events.find((e) => e.type === 'tool_call_started');
+      const message = (started as { arguments: { message: string } }).arguments.message;
+      expect(message.length).toBeGreaterThanOrEqual(1);
+      expect(message.length).toBeLessThanOrEqual(16);
+      // The agent received exactly the message the model wrote, and echoed it back.
+      expect(remote.executor.received.map((m) => m.text)).toEqual([message]);
+      const finished = events.find((e) => e.type === 'tool_call_finished');
+      expect(finished).toMatchObject({ tool: tool.name, status: 'ok' });
+      expect(JSON.parse((finished as { output: string }).output)).toMatchObject({
+        state: 'completed',
+        text: `echo: ${message}\n\ndone`,
+      });
+      const spans = (await api.traces.exportOtlp(result.runId)).resourceSpans[0]!.scopeSpans[0]!.spans;
+      const call = spans.find((s) => s.name === `execute_tool ${tool.name}`)!;
+      expect(spans.find((s) => s.name === 'a2a.call')).toMatchObject({
+        kind: 3,
+        parentSpanId: call.spanId,
+        traceId: call.traceId,
+        status: { code: 1 },
+      });
+    } finally {
+      await remote.close();
+    }
   }, 120_000);
 });

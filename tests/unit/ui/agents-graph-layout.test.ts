@@ -94,4 +94,22 @@ describe('the pipeline graph layout', () => {
     expect(self.back).toBe(true);
     expect(self.path.startsWith(`M ${nodes.a!.x + nodes.a!.width} `)).toBe(true);
   });
+
+  it('draws a remote A2A agent as its own kind, with the handback as its one edge', () => {
+    const graph = layout({
+      version: 1,
+      name: 'remote',
+      entry: 'triage',
+      agents: [
+        { name: 'triage', handoffs: ['travel'], tools: ['calculator'] },
+        { kind: 'a2a', name: 'travel', url: 'http://127.0.0.1:9/', handBack: 'triage' },
+      ],
+    });
+    const nodes = byName(graph.nodes);
+    expect(nodes.travel).toMatchObject({ kind: 'remote', tools: [], unreachable: false });
+    expect(nodes.travel!.adapter).toBeUndefined();
+    expect(graph.edges.map((e) => `${e.from}>${e.to}:${e.kind}${e.back ? ':back' : ''}`).sort()).toEqual(
+      ['travel>triage:handoff:back', 'triage>travel:handoff'].sort(),
+    );
+  });
 });
