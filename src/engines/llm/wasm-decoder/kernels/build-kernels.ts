@@ -22,7 +22,7 @@ export function preprocess(wat: string, simd: 'relaxed' | 'plain', shared: boole
     else if (marker) section = marker as 'relaxed' | 'plain';
     else if (section === null || section === simd) out.push(line);
   }
-  return out.join('\n').replace(';;@shared', shared ? 'shared' : '');
+  return out.join('\n').replace(/;;@shared$/m, shared ? 'shared' : '');
 }
 
 const wabt = await wabtFactory();
@@ -30,12 +30,10 @@ const builds: Record<string, string> = {};
 for (const simd of ['relaxed', 'plain'] as const) {
   for (const shared of [false, true]) {
     const name = `${simd}${shared ? 'Shared' : ''}`;
-    const parsed = wabt.parseWat(`decoder-${name}.wat`, preprocess(source, simd, shared), {
-      simd: true,
-      relaxed_simd: simd === 'relaxed',
-      threads: shared,
-    });
-    parsed.validate();
+    const features = { simd: true, relaxed_simd: simd === 'relaxed', threads: shared };
+    const parsed = wabt.parseWat(`decoder-${name}.wat`, preprocess(source, simd, shared), features);
+    // validate() takes the features too (its type declaration omits them): without them a shared memory fails.
+    (parsed.validate as (features: object) => void).call(parsed, features);
     const { buffer } = parsed.toBinary({});
     builds[name] = Buffer.from(buffer).toString('base64');
     console.log(`${name}: ${buffer.byteLength} bytes`);

@@ -1,7 +1,7 @@
 ;; Kernels of Hearth's WASM decoder for Llama-family models with 4-bit weights (WebAssembly SIMD, 128-bit).
 ;;
 ;; build-kernels.ts assembles this file four times: with relaxed SIMD or plain SIMD (the `;;#relaxed` /
-;; `;;#plain` / `;;#end` sections), each with a shared or an unshared memory (`;;@shared`). Both SIMD builds
+;; `;;#plain` / `;;#end` sections), each with a shared or an unshared memory (the marker after the memory import). Both SIMD builds
 ;; compute the same integers and then the same float operations in the same order, so their results
 ;; are bit-identical (checked by tests/unit/llm/wasm-decoder-kernels.test.ts).
 ;;
