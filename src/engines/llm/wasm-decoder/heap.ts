@@ -85,7 +85,14 @@ export class WasmHeap {
   private ensure(end: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    this.memory.grow(Math.ceil((end - have) / PAGE));
+    const needed = Math.ceil((end - have) / PAGE);
+    // KV pages arrive 64 positions at a time: growing by an eighth at least keeps grow() (which may move
+    // an unshared memory) rare; the memory's maximum still bounds it.
+    try {
+      this.memory.grow(Math.max(needed, Math.floor(have / PAGE / 8)));
+    } catch {
+      this.memory.grow(needed);
+    }
     this.peakValue = Math.max(this.peakValue, this.memory.buffer.byteLength);
   }
 

@@ -34,7 +34,8 @@ for (const simd of ['relaxed', 'plain'] as const) {
     const parsed = wabt.parseWat(`decoder-${name}.wat`, preprocess(source, simd, shared), features);
     // validate() takes the features too (its type declaration omits them): without them a shared memory fails.
     (parsed.validate as (features: object) => void).call(parsed, features);
-    const { buffer } = parsed.toBinary({});
+    // With the name section: profiles show q4_gemv, attend... instead of function indices.
+    const { buffer } = parsed.toBinary({ write_debug_names: true });
     builds[name] = Buffer.from(buffer).toString('base64');
     console.log(`${name}: ${buffer.byteLength} bytes`);
   }

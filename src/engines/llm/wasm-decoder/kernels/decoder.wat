@@ -26,7 +26,7 @@
 
   ;; out[s, 4g..4g+3] = sum over blocks, for row groups g0 <= g < g1 and tokens 0 <= s < S.
   ;; Output rows are n4 * 16 bytes apart (N floats).
-  (func (export "q4_gemm")
+  (func $q4_gemm (export "q4_gemm")
     (param $nib i32) (param $scl i32) (param $zp i32) (param $kb i32) (param $g0 i32) (param $g1 i32)
     (param $xq i32) (param $xs i32) (param $xsum i32) (param $s i32) (param $n4 i32) (param $out i32)
     (local $g i32) (local $b i32) (local $t i32) (local $pn i32) (local $ps i32) (local $pz i32)
@@ -180,7 +180,7 @@
 
   ;; One token: out[4g..4g+3] for g0 <= g < g1, the accumulator kept in a register. Same arithmetic, in
   ;; the same order, as q4_gemm with S = 1 (the block sums are added to a zeroed f32 lane one by one).
-  (func (export "q4_gemv")
+  (func $q4_gemv (export "q4_gemv")
     (param $nib i32) (param $scl i32) (param $zp i32) (param $kb i32) (param $g0 i32) (param $g1 i32)
     (param $xq i32) (param $xs i32) (param $xsum i32) (param $out i32)
     (local $g i32) (local $b i32) (local $pn i32) (local $ps i32) (local $pz i32) (local $pa i32)
@@ -307,7 +307,7 @@
 
   ;; Quantises `blocks` consecutive blocks of 32 floats (rows of K floats are consecutive blocks):
   ;; d = amax / 127, q = round_half_even(x * (1 / d)) (all zeros when amax is 0).
-  (func (export "quantize_q8")
+  (func $quantize_q8 (export "quantize_q8")
     (param $x i32) (param $blocks i32) (param $xq i32) (param $xs i32) (param $xsum i32)
     (local $j i32) (local $m v128) (local $amax f32) (local $d f32) (local $inv v128)
     (local $q0 v128) (local $q1 v128) (local $q2 v128) (local $q3 v128)
@@ -365,7 +365,7 @@
       (f32.add (f32x4.extract_lane 2 (local.get $v)) (f32x4.extract_lane 3 (local.get $v)))))
 
   ;; out[r] = w * (x[r] * (1 / sqrt(mean(x[r]^2) + eps))) for `rows` rows of n floats (n % 4 == 0).
-  (func (export "rmsnorm") (param $x i32) (param $w i32) (param $out i32) (param $n i32) (param $rows i32) (param $eps f32)
+  (func $rmsnorm (export "rmsnorm") (param $x i32) (param $w i32) (param $out i32) (param $n i32) (param $rows i32) (param $eps f32)
     (local $r i32) (local $i i32) (local $bytes i32) (local $acc v128) (local $v v128) (local $scale v128)
     (local.set $bytes (i32.shl (local.get $n) (i32.const 2)))
     (block $done (loop $rows_loop
@@ -395,7 +395,7 @@
 
   ;; Rotary embedding in place (the rotate_half convention): x [rows, heads, hd]; cos, sin [rows, hd / 2].
   ;; For i < hd / 2: (a, b) = (x[i], x[i + hd/2]) -> (a * c - b * s, b * c + a * s).
-  (func (export "rope") (param $x i32) (param $rows i32) (param $heads i32) (param $hd i32) (param $cos i32) (param $sin i32)
+  (func $rope (export "rope") (param $x i32) (param $rows i32) (param $heads i32) (param $hd i32) (param $cos i32) (param $sin i32)
     (local $r i32) (local $h i32) (local $i i32) (local $half i32) (local $p i32)
     (local $a v128) (local $b v128) (local $c v128) (local $s v128)
     (local.set $half (i32.shl (local.get $hd) (i32.const 1))) ;; bytes of half a head
@@ -454,7 +454,7 @@
         (v128.const i32x4 127 127 127 127)) (i32.const 23))))
 
   ;; g[i] = (g[i] * (1 / (1 + e^-g[i]))) * u[i], n % 4 == 0 (SiLU(gate) * up).
-  (func (export "silu_mul") (param $g i32) (param $u i32) (param $n i32)
+  (func $silu_mul (export "silu_mul") (param $g i32) (param $u i32) (param $n i32)
     (local $end i32) (local $v v128)
     (local.set $end (i32.add (local.get $g) (i32.shl (local.get $n) (i32.const 2))))
     (block $done (loop $each
@@ -471,7 +471,7 @@
       (br $each))))
 
   ;; x[i] += y[i], n % 4 == 0.
-  (func (export "add") (param $x i32) (param $y i32) (param $n i32)
+  (func $add (export "add") (param $x i32) (param $y i32) (param $n i32)
     (local $end i32)
     (local.set $end (i32.add (local.get $x) (i32.shl (local.get $n) (i32.const 2))))
     (block $done (loop $each
@@ -483,7 +483,7 @@
 
   ;; out[s, n] (+)= sum_k x[s, k] * w[k, n] for n0 <= n < n1 (k ascending); w is [K, N] row-major.
   ;; Four columns at a time, then one by one. `accumulate` 0 overwrites.
-  (func (export "f32_matmul")
+  (func $f32_matmul (export "f32_matmul")
     (param $x i32) (param $s i32) (param $k i32) (param $w i32) (param $n i32) (param $n0 i32) (param $n1 i32)
     (param $out i32) (param $accumulate i32)
     (local $t i32) (local $col i32) (local $kk i32) (local $pw i32) (local $px i32) (local $po i32)
@@ -540,15 +540,59 @@
   ;; 0 <= p < t, the KV cache in pages of 64 positions: page p / 64 starts at the i32 at kpages + 4 * (p / 64)
   ;; (vpages alike), and this head's rows sit `head` bytes into each page, one row of hd floats a position.
   ;; scores [rep, t] is scratch; out [rep, hd]. Softmax as PyTorch writes it: e = exp(s - max), p = e / sum(e).
-  (func (export "attend")
+  (func $attend (export "attend")
     (param $q i32) (param $rep i32) (param $hd i32) (param $kpages i32) (param $vpages i32) (param $head i32)
     (param $t i32) (param $scale f32) (param $scores i32) (param $out i32)
     (local $r i32) (local $p i32) (local $i i32) (local $row i32) (local $pk i32) (local $pq i32) (local $ps i32)
     (local $bytes i32) (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $mx f32) (local $sum v128) (local $e v128) (local $inv v128) (local $w v128) (local $end i32) (local $tail i32)
+    (local $pk1 i32) (local $pk2 i32) (local $pk3 i32) (local $qv v128) (local $pw i32) (local $pageEnd i32)
     (local.set $bytes (i32.shl (local.get $hd) (i32.const 2)))
-    ;; scores[r, p] = (q_r . k_p) * scale
+    ;; scores[r, p] = (q_r . k_p) * scale: four positions at a time (p % 4 == 0, so all four sit in one
+    ;; page), each q chunk loaded once for the four, the four sums reduced to one vector
     (local.set $p (i32.const 0))
+    (block $bdone (loop $fours
+      (br_if $bdone (i32.gt_u (i32.add (local.get $p) (i32.const 4)) (local.get $t)))
+      (local.set $pk (i32.add (i32.add (i32.load (i32.add (local.get $kpages) (i32.shl (i32.shr_u (local.get $p) (i32.const 6)) (i32.const 2))))
+        (local.get $head)) (i32.mul (i32.and (local.get $p) (i32.const 63)) (local.get $bytes))))
+      (local.set $pk1 (i32.add (local.get $pk) (local.get $bytes)))
+      (local.set $pk2 (i32.add (local.get $pk1) (local.get $bytes)))
+      (local.set $pk3 (i32.add (local.get $pk2) (local.get $bytes)))
+      (local.set $r (i32.const 0))
+      (block $r4done (loop $heads4
+        (br_if $r4done (i32.ge_u (local.get $r) (local.get $rep)))
+        (local.set $pq (i32.add (local.get $q) (i32.mul (local.get $r) (local.get $bytes))))
+        (local.set $a0 (v128.const i32x4 0 0 0 0))
+        (local.set $a1 (v128.const i32x4 0 0 0 0))
+        (local.set $a2 (v128.const i32x4 0 0 0 0))
+        (local.set $a3 (v128.const i32x4 0 0 0 0))
+        (local.set $i (i32.const 0))
+        (block $i4done (loop $dims4
+          (br_if $i4done (i32.ge_u (local.get $i) (local.get $bytes)))
+          (local.set $qv (v128.load (i32.add (local.get $pq) (local.get $i))))
+          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $pk) (local.get $i))))))
+          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $pk1) (local.get $i))))))
+          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $pk2) (local.get $i))))))
+          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $qv) (v128.load (i32.add (local.get $pk3) (local.get $i))))))
+          (local.set $i (i32.add (local.get $i) (i32.const 16)))
+          (br $dims4)))
+        ;; [a0 lanes 0+2, 1+3, a1 lanes 0+2, 1+3], the same for a2, a3, then the four totals
+        (local.set $a0 (f32x4.add
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a0) (local.get $a1))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a0) (local.get $a1))))
+        (local.set $a2 (f32x4.add
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.get $a2) (local.get $a3))
+          (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a2) (local.get $a3))))
+        (v128.store
+          (i32.add (local.get $scores) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $t)) (local.get $p)) (i32.const 2)))
+          (f32x4.mul (f32x4.splat (local.get $scale)) (f32x4.add
+            (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27 (local.get $a0) (local.get $a2))
+            (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a0) (local.get $a2)))))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $heads4)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (br $fours)))
+    ;; the last t % 4 positions one by one
     (block $pdone (loop $positions
       (br_if $pdone (i32.ge_u (local.get $p) (local.get $t)))
       (local.set $pk (i32.add (i32.add (i32.load (i32.add (local.get $kpages) (i32.shl (i32.shr_u (local.get $p) (i32.const 6)) (i32.const 2))))
@@ -589,6 +633,15 @@
       (local.set $end (i32.add (local.get $ps) (i32.shl (local.get $t) (i32.const 2))))
       (local.set $mx (f32.const -inf))
       (local.set $pk (local.get $ps))
+      (local.set $e (v128.const f32x4 -inf -inf -inf -inf))
+      (block $m4done (loop $max4
+        (br_if $m4done (i32.gt_u (i32.add (local.get $pk) (i32.const 16)) (local.get $end)))
+        (local.set $e (f32x4.max (local.get $e) (v128.load (local.get $pk))))
+        (local.set $pk (i32.add (local.get $pk) (i32.const 16)))
+        (br $max4)))
+      (local.set $mx (f32.max
+        (f32.max (f32x4.extract_lane 0 (local.get $e)) (f32x4.extract_lane 1 (local.get $e)))
+        (f32.max (f32x4.extract_lane 2 (local.get $e)) (f32x4.extract_lane 3 (local.get $e)))))
       (block $mdone (loop $max
         (br_if $mdone (i32.ge_u (local.get $pk) (local.get $end)))
         (local.set $mx (f32.max (local.get $mx) (f32.load (local.get $pk))))
@@ -614,6 +667,11 @@
         (br $tails)))
       (local.set $inv (f32x4.splat (call $hsum (local.get $sum))))
       (local.set $pk (local.get $ps))
+      (block $n4done (loop $norm4
+        (br_if $n4done (i32.gt_u (i32.add (local.get $pk) (i32.const 16)) (local.get $end)))
+        (v128.store (local.get $pk) (f32x4.div (v128.load (local.get $pk)) (local.get $inv)))
+        (local.set $pk (i32.add (local.get $pk) (i32.const 16)))
+        (br $norm4)))
       (block $ndone (loop $norm
         (br_if $ndone (i32.ge_u (local.get $pk) (local.get $end)))
         (f32.store (local.get $pk) (f32.div (f32.load (local.get $pk)) (f32x4.extract_lane 0 (local.get $inv))))
@@ -633,18 +691,28 @@
         (local.set $a1 (v128.const i32x4 0 0 0 0))
         (local.set $a2 (v128.const i32x4 0 0 0 0))
         (local.set $a3 (v128.const i32x4 0 0 0 0))
+        ;; page by page: within a page the rows of one head are `bytes` apart
         (local.set $p (i32.const 0))
-        (block $vdone (loop $values
+        (local.set $pw (local.get $ps))
+        (block $vdone (loop $pages
           (br_if $vdone (i32.ge_u (local.get $p) (local.get $t)))
-          (local.set $row (i32.add (i32.add (i32.add (i32.load (i32.add (local.get $vpages) (i32.shl (i32.shr_u (local.get $p) (i32.const 6)) (i32.const 2))))
-            (local.get $head)) (i32.mul (i32.and (local.get $p) (i32.const 63)) (local.get $bytes))) (local.get $i)))
-          (local.set $w (f32x4.splat (f32.load (i32.add (local.get $ps) (i32.shl (local.get $p) (i32.const 2))))))
-          (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w) (v128.load (local.get $row)))))
-          (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $row)))))
-          (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $w) (v128.load offset=32 (local.get $row)))))
-          (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $w) (v128.load offset=48 (local.get $row)))))
-          (local.set $p (i32.add (local.get $p) (i32.const 1)))
-          (br $values)))
+          (local.set $row (i32.add (i32.add (i32.load (i32.add (local.get $vpages) (i32.shl (i32.shr_u (local.get $p) (i32.const 6)) (i32.const 2))))
+            (local.get $head)) (local.get $i)))
+          (local.set $pageEnd (i32.add (local.get $pw) (i32.shl
+            (select (i32.const 64) (i32.sub (local.get $t) (local.get $p)) (i32.lt_u (i32.const 64) (i32.sub (local.get $t) (local.get $p))))
+            (i32.const 2))))
+          (local.set $p (i32.add (local.get $p) (i32.const 64)))
+          (block $rowsdone (loop $rows
+            (br_if $rowsdone (i32.ge_u (local.get $pw) (local.get $pageEnd)))
+            (local.set $w (v128.load32_splat (local.get $pw)))
+            (local.set $a0 (f32x4.add (local.get $a0) (f32x4.mul (local.get $w) (v128.load (local.get $row)))))
+            (local.set $a1 (f32x4.add (local.get $a1) (f32x4.mul (local.get $w) (v128.load offset=16 (local.get $row)))))
+            (local.set $a2 (f32x4.add (local.get $a2) (f32x4.mul (local.get $w) (v128.load offset=32 (local.get $row)))))
+            (local.set $a3 (f32x4.add (local.get $a3) (f32x4.mul (local.get $w) (v128.load offset=48 (local.get $row)))))
+            (local.set $row (i32.add (local.get $row) (local.get $bytes)))
+            (local.set $pw (i32.add (local.get $pw) (i32.const 4)))
+            (br $rows)))
+          (br $pages)))
         (local.set $row (i32.add (i32.add (local.get $out) (i32.mul (local.get $r) (local.get $bytes))) (local.get $i)))
         (v128.store (local.get $row) (local.get $a0))
         (v128.store offset=16 (local.get $row) (local.get $a1))
