@@ -1,6 +1,17 @@
 import { HearthError } from '../../../core/errors.ts';
 import type { WasmHeap } from './heap.ts';
-import { CONTROL_WORDS, DONE_COUNTER, JOB_COUNTER, jobOp, Op, runShare, writeStop } from './jobs.ts';
+import {
+  claimAndRun,
+  CLAIM,
+  CONTROL_WORDS,
+  DONE,
+  JOB,
+  jobChunks,
+  jobOp,
+  Op,
+  runChunk,
+  writeStop,
+} from './jobs.ts';
 import { instantiateKernels, type DecoderKernels } from './kernels/instance.ts';
 
 /** What the pool needs of a worker (a browser Worker has it; tests adapt Node's). */
@@ -24,16 +35,18 @@ export interface HelperStart {
 
 /** A helper that finds no job for this many polls goes to sleep on the job counter (Atomics.wait). */
 const SPINS_BEFORE_SLEEP = 200_000;
-/** A job that takes this long means a helper is gone: fail instead of spinning forever. */
+/** A job that takes this long means a helper holding a chunk is gone: fail instead of spinning forever. */
 const STALL_MS = 60_000;
 
 /**
  * Runs the jobs of a forward pass (jobs.ts) on this thread alone, or on this thread and a pool of
- * helpers over the same shared memory: the caller writes a job into the control block, `run()`
- * wakes the helpers, runs share 0 here and spins until every helper is done. Spinning (not
- * Atomics.wait) keeps the hand-off at microseconds: a decode step has about five jobs per layer.
+ * helpers over the same shared memory: the caller writes a job into the control block, `run()` wakes
+ * the helpers, every thread claims chunks until none is left, and this one spins until all are done.
+ * Spinning (not Atomics.wait) keeps the hand-off at microseconds: a decode step has five jobs a layer.
  */
 export class Executor {
+  private job = 0;
+
   private constructor(
     readonly kernels: DecoderKernels,
     private readonly heap: WasmHeap,
@@ -84,41 +97,39 @@ export class Executor {
     return new Executor(kernels, heap, control, threads, workers);
   }
 
-  /** Runs the job written in the control block on every thread and returns when all are done. */
+  /** Runs the job written in the control block on every thread and returns when all of it is done. */
   run(): void {
     const i32 = this.heap.i32;
     const f32 = this.heap.f32;
+    const chunks = jobChunks(i32, this.control);
     if (this.threads === 1) {
-      runShare(this.kernels, i32, f32, this.control, 0, 1);
+      for (let chunk = 0; chunk < chunks; chunk++) runChunk(this.kernels, i32, f32, this.control, chunk, 0);
       return;
     }
     const base = this.control / 4;
-    Atomics.store(i32, base + DONE_COUNTER, 0);
-    Atomics.add(i32, base + JOB_COUNTER, 1);
-    Atomics.notify(i32, base + JOB_COUNTER);
-    runShare(this.kernels, i32, f32, this.control, 0, this.threads);
-    const helpers = this.threads - 1;
-    this.startedWaiting = 0;
-    for (let spins = 0; Atomics.load(i32, base + DONE_COUNTER) < helpers; spins++) {
-      if ((spins & 0xfffff) === 0xfffff && this.stalled()) {
+    this.job = (this.job + 1) & 0x7fff;
+    Atomics.store(i32, base + DONE, 0);
+    Atomics.store(i32, base + CLAIM, this.job << 16);
+    Atomics.store(i32, base + JOB, this.job);
+    Atomics.notify(i32, base + JOB);
+    claimAndRun(this.kernels, i32, f32, this.control, this.job, 0);
+    const started = performance.now();
+    for (let spins = 0; Atomics.load(i32, base + DONE) < chunks; spins++) {
+      if ((spins & 0xfffff) === 0xfffff && performance.now() - started > STALL_MS) {
         throw new HearthError('WORKER_FAILED', 'A decoder thread stopped answering. Reload the model.');
       }
     }
-  }
-
-  private startedWaiting = 0;
-  private stalled(): boolean {
-    const now = performance.now();
-    if (this.startedWaiting === 0) this.startedWaiting = now;
-    return now - this.startedWaiting > STALL_MS;
+    // Close the job before its arguments are overwritten: a late helper's claim now fails.
+    Atomics.store(i32, base + CLAIM, (this.job << 16) | 0xffff);
   }
 
   dispose(): void {
     if (this.workers.length > 0) {
       const i32 = this.heap.i32;
       writeStop(i32, this.control);
-      Atomics.add(i32, this.control / 4 + JOB_COUNTER, 1);
-      Atomics.notify(i32, this.control / 4 + JOB_COUNTER);
+      this.job = (this.job + 1) & 0x7fff;
+      Atomics.store(i32, this.control / 4 + JOB, this.job);
+      Atomics.notify(i32, this.control / 4 + JOB);
       this.workers.forEach((worker) => worker.terminate());
     }
   }
@@ -135,18 +146,17 @@ export function serveHelper(start: HelperStart, ready: () => void): void {
   const i32 = new Int32Array(start.memory.buffer);
   const f32 = new Float32Array(start.memory.buffer);
   const base = start.control / 4;
-  let seen = Atomics.load(i32, base + JOB_COUNTER);
+  let seen = Atomics.load(i32, base + JOB);
   ready();
   for (;;) {
-    for (let spins = 0; Atomics.load(i32, base + JOB_COUNTER) === seen; spins++) {
+    for (let spins = 0; Atomics.load(i32, base + JOB) === seen; spins++) {
       if (spins > SPINS_BEFORE_SLEEP) {
-        Atomics.wait(i32, base + JOB_COUNTER, seen);
+        Atomics.wait(i32, base + JOB, seen);
         spins = 0;
       }
     }
-    seen = Atomics.load(i32, base + JOB_COUNTER);
+    seen = Atomics.load(i32, base + JOB);
     if (jobOp(i32, start.control) === Op.Stop) return;
-    runShare(kernels, i32, f32, start.control, start.thread, start.threads);
-    Atomics.add(i32, base + DONE_COUNTER, 1);
+    claimAndRun(kernels, i32, f32, start.control, seen, start.thread);
   }
 }

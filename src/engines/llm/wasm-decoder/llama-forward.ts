@@ -127,20 +127,26 @@ export class LlamaForward {
       kernels.rope(b.q, tokens, heads, headDim, b.cos, b.sin);
       kernels.rope(b.k, tokens, kvHeads, headDim, b.cos, b.sin);
       this.store(index, first, tokens);
-      writeAttention(heap.i32, heap.f32, this.executor.control, {
-        tokens,
-        first,
-        heads,
-        kvHeads,
-        headDim,
-        q: b.q,
-        out: b.att,
-        kTable: cache.tables[index * 2]!,
-        vTable: cache.tables[index * 2 + 1]!,
-        scale,
-        scores: b.scores,
-        scoresStride: this.scoresStride,
-      });
+      writeAttention(
+        heap.i32,
+        heap.f32,
+        this.executor.control,
+        {
+          tokens,
+          first,
+          heads,
+          kvHeads,
+          headDim,
+          q: b.q,
+          out: b.att,
+          kTable: cache.tables[index * 2]!,
+          vTable: cache.tables[index * 2 + 1]!,
+          scale,
+          scores: b.scores,
+          scoresStride: this.scoresStride,
+        },
+        this.executor.threads,
+      );
       this.executor.run();
       this.quantize(b.att, tokens * this.qWidth);
       this.q4(tokens, [[p.o_proj, b.proj]]);
@@ -174,14 +180,12 @@ export class LlamaForward {
       this.quantize(b.h, hidden);
       this.q4(1, [[lmHead, b.logits]]);
     } else {
-      writeF32(heap.i32, this.executor.control, {
-        x: b.h,
-        rows: 1,
-        k: hidden,
-        w: lmHead.ptr,
-        n: lmHead.n,
-        out: b.logits,
-      });
+      writeF32(
+        heap.i32,
+        this.executor.control,
+        { x: b.h, rows: 1, k: hidden, w: lmHead.ptr, n: lmHead.n, out: b.logits },
+        this.executor.threads,
+      );
       this.executor.run();
     }
     return heap.f32.slice(b.logits / 4, b.logits / 4 + vocab);
@@ -199,7 +203,12 @@ export class LlamaForward {
       return { nib: q4.nib, scl: q4.scl, zp: q4.zp, kb: q4.kb, groups: q4.groups, out };
     });
     const { xq, xs, xsum } = this.buffers;
-    writeQ4(this.heap.i32, this.executor.control, { tokens, xq, xs, xsum, products: list });
+    writeQ4(
+      this.heap.i32,
+      this.executor.control,
+      { tokens, xq, xs, xsum, products: list },
+      this.executor.threads,
+    );
     this.executor.run();
   }
 
