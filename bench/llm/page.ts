@@ -46,6 +46,8 @@ export interface LlmBenchResult {
   ours_weights_path: string;
   ours_weights_resident: number;
   ours_weights_file: number;
+  /** The engine's peak during load (files + heap), WASM decoder only. */
+  ours_load_peak: number;
 }
 
 const MODELS = '/bench/.models';
@@ -153,6 +155,7 @@ async function run(config: LlmBenchConfig): Promise<LlmBenchResult> {
     ours_weights_path: weights?.path ?? 'unknown',
     ours_weights_resident: weights?.residentBytes ?? Number.NaN,
     ours_weights_file: weights?.fileBytes ?? Number.NaN,
+    ours_load_peak: weights?.peakLoadBytes ?? Number.NaN,
   };
 }
 

@@ -104,7 +104,11 @@ try {
             `prefill ${round2(result.ours_prefill_tok_s)} tok/s, decode ${round2(result.ours_decode_tok_s)} tok/s ` +
             `(transformers.js ${round2(result.transformersjs_decode_tok_s)}); prompt=${result.prompt_tokens} ` +
             `new=${newTokens} history=${result.history_tokens} (turn 2 reused ${result.turn2_cached_tokens}); ` +
-            `onnxruntime-web: hearth 1.30.0, transformers.js ${result.transformers_ort}`,
+            `onnxruntime-web: hearth 1.30.0, transformers.js ${result.transformers_ort}; weights in memory ` +
+            `${mib(result.ours_weights_resident)} MiB for ${mib(result.ours_weights_file)} MiB in the file` +
+            (Number.isNaN(result.ours_load_peak)
+              ? ''
+              : `, peak during load ${mib(result.ours_load_peak)} MiB (files + heap)`),
         );
       }
     }
@@ -140,6 +144,10 @@ try {
   }
 } finally {
   await bench.close();
+}
+
+function mib(bytes: number): string {
+  return (bytes / 2 ** 20).toFixed(0);
 }
 
 function round2(value: number): number {
