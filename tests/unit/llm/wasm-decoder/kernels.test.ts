@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { simdSupport } from '../../../../src/engines/llm/wasm-decoder/kernels/instance.ts';
@@ -110,5 +111,14 @@ describe('relaxed SIMD and plain SIMD builds', () => {
     const result = JSON.parse(output.trim().split('\n').at(-1)!) as { relaxed: boolean; identical: boolean };
     expect(result.relaxed).toBe(true);
     expect(result.identical).toBe(true);
+  });
+});
+
+describe('the committed kernel builds', () => {
+  it('are what decoder.wat assembles to (run build-kernels.ts after editing it)', async () => {
+    const { assembleKernels, kernelsModulePath } =
+      await import('../../../../src/engines/llm/wasm-decoder/kernels/build-kernels.ts');
+    const { module } = await assembleKernels();
+    expect(readFileSync(kernelsModulePath, 'utf8')).toBe(module);
   });
 });
