@@ -15,4 +15,5 @@ export {
   type HearthChatProgressDetail,
   type HearthChatReadyDetail,
 } from './ui/hearth-chat/hearth-chat.ts';
+export type { AgentToolCall as HearthChatToolCall } from './ui/hearth-chat/agent-run.ts';
 export { HEARTH_CHAT_ERROR_CODES, type HearthChatErrorCode } from './ui/hearth-chat/errors.ts';

@@ -1,4 +1,5 @@
 import { HearthError, toHearthError } from '../core/errors.ts';
+import type { AgentRuns, RunChannel } from './agent-runs.ts';
 import {
   calculatorTool,
   currentTimeTool,
@@ -6,19 +7,15 @@ import {
   type DocumentSearch,
 } from './builtin/tools.ts';
 import { agentError } from './errors.ts';
-import type { AgentEvent } from './events.ts';
 import type { ThreadItemRecord, ThreadRecord } from './items.ts';
 import { checkPipeline, type PipelineCheck, type PipelineProblem } from './pipeline/check.ts';
 import type { AgentSpecInput, Pipeline, PipelineInput, RunLimits } from './pipeline/schema.ts';
 import { EventChannel, runHandle, type AgentRun, type RunResult } from './run-handle.ts';
-import { defaultLocks, runLockName, type RunLocks } from './run-lock.ts';
+import type { RunLocks } from './run-lock.ts';
 import type { Interruption, RunRecord } from './run-record.ts';
 import type { AgentModel } from './runner/model-turn.ts';
-import { newRunRecord } from './runner/new-run.ts';
-import { RunLoop, type LoopDeps } from './runner/run-loop.ts';
-import { AgentStore } from './store/agent-store.ts';
-import { toOtlp, type OtlpTraceExport } from './trace/otlp.ts';
-import { nowMs, type SpanRecord } from './trace/span.ts';
+import type { OtlpTraceExport } from './trace/otlp.ts';
+import type { SpanRecord } from './trace/span.ts';
 import type { AgentTool } from './tool.ts';
 import { TOOL_NAME } from './tools/define-tool.ts';
 
@@ -128,8 +125,6 @@ export interface AgentsApi {
 }
 
 export function createAgents(options: AgentsOptions): AgentsApi {
-  const store = new AgentStore(options.databaseName ?? 'hearth-agents');
-  const locks = options.locks ?? defaultLocks();
   const registry = new Map<string, AgentTool>();
   const register = (tool: AgentTool) => {
     if (!TOOL_NAME.test(tool.name))
@@ -146,6 +141,26 @@ export function createAgents(options: AgentsOptions): AgentsApi {
   }
   for (const tool of options.tools ?? []) register(tool);
 
+  // The store, the loop and the queries are fetched on first use (agent-runs.ts): a page holding
+  // this API but running no agent does not pay for them. Checks and the tool list stay here, synchronous.
+  let loaded: Promise<AgentRuns> | undefined;
+  const runs = (): Promise<AgentRuns> =>
+    (loaded ??= import('./agent-runs.ts').then(
+      ({ openAgentRuns }) =>
+        openAgentRuns({
+          databaseName: options.databaseName ?? 'hearth-agents',
+          model: options.model,
+          registry,
+          ...(options.locks ? { locks: options.locks } : {}),
+          ...(options.limits ? { limits: options.limits } : {}),
+          ...(options.promptTools ? { promptTools: options.promptTools } : {}),
+        }),
+      (error: unknown) => {
+        loaded = undefined; // a failed fetch of the chunk is tried again on the next call
+        throw error;
+      },
+    ));
+
   const validatePipeline = (json: unknown) => checkPipeline(json, new Set(registry.keys()));
   const pipelineOf = (run: RunOptions): Pipeline => {
     const json =
@@ -159,11 +174,12 @@ export function createAgents(options: AgentsOptions): AgentsApi {
     return check.pipeline;
   };
 
-  /** Runs `body` under the run's lock, with a channel for its events, as an AgentRun. */
-  const start = (
+  /** An AgentRun at once; `drive` executes it once the runs' code is loaded (and `prepare` passed). */
+  const start = <T>(
     runId: string,
     signal: AbortSignal | undefined,
-    body: (deps: LoopDeps) => Promise<RunRecord>,
+    prepare: () => T,
+    drive: (runs: AgentRuns, prepared: T, to: RunChannel) => Promise<RunResult>,
   ): AgentRun => {
     const channel = new EventChannel();
     const controller = new AbortController();
@@ -172,122 +188,60 @@ export function createAgents(options: AgentsOptions): AgentsApi {
       else signal.addEventListener('abort', () => controller.abort(signal.reason), { once: true });
     }
     const result = (async (): Promise<RunResult> => {
+      let ready: [AgentRuns, T];
       try {
-        const rootRunId = (await store.run(runId))?.rootRunId ?? runId;
-        const release = await locks.tryAcquire(runLockName(rootRunId));
-        if (!release) {
-          throw agentError(
-            'AGENT_RUN_LOCKED',
-            'This run is being executed in another tab (it holds the run’s lock).',
-          );
-        }
-        try {
-          const deps: LoopDeps = {
-            store,
-            model: options.model,
-            registry,
-            emit: (event: AgentEvent) => channel.push(event),
-            signal: controller.signal,
-            storedSpans: new Map(),
-            ...(options.promptTools ? { promptTools: options.promptTools } : {}),
-          };
-          const finished = await body(deps);
-          return resultOf(finished, await treeInterruptions(store, finished));
-        } finally {
-          release();
-        }
+        const prepared = prepare(); // a pipeline that cannot run fails before anything loads
+        ready = [await runs(), prepared];
       } catch (error) {
         const failure = toHearthError(error);
-        // Failures inside the loop were reported as events already; these come from before it ran.
-        if (!(error instanceof HearthError && reported.has(error))) {
-          channel.push({ type: 'error', runId, error: { code: failure.code, message: failure.message } });
-        }
-        throw failure;
-      } finally {
+        channel.push({ type: 'error', runId, error: { code: failure.code, message: failure.message } });
         channel.close();
+        throw failure;
       }
+      return drive(ready[0], ready[1], { channel, signal: controller.signal });
     })();
     return runHandle(runId, channel, result, controller);
-  };
-  const reported = new WeakSet<HearthError>();
-  const track = async (loop: Promise<RunRecord>) => {
-    try {
-      return await loop;
-    } catch (error) {
-      if (error instanceof HearthError) reported.add(error);
-      throw error;
-    }
   };
 
   return {
     run(runOptions) {
       const runId = crypto.randomUUID();
-      return start(runId, runOptions.signal, async (deps) => {
-        const pipeline = pipelineOf(runOptions);
-        if (typeof runOptions.input !== 'string' || runOptions.input.length === 0)
-          throw agentError('AGENT_PIPELINE_INVALID', 'The run needs an input: the user’s message, as text.');
-        let history: ThreadItemRecord[] = [];
-        let title = runOptions.input.slice(0, 80);
-        if (runOptions.threadId) {
-          const thread = await store.thread(runOptions.threadId);
-          if (!thread)
-            throw agentError('AGENT_RUN_NOT_FOUND', `No thread with id "${runOptions.threadId}" is stored.`);
-          history = await store.items(thread.id);
-          title = thread.title;
-        }
-        const record = newRunRecord({
-          id: runId,
-          pipeline,
-          threadId: runOptions.threadId ?? crypto.randomUUID(),
-          input: runOptions.input,
-          agent: pipeline.entry,
-          limits: { ...options.limits, ...pipeline.limits, ...runOptions.limits },
-        });
-        const loop = await RunLoop.start(
-          record,
-          history.map((h) => h.item),
-          deps,
-          { title },
-        );
-        return track(loop.execute());
-      });
+      return start(
+        runId,
+        runOptions.signal,
+        () => {
+          const pipeline = pipelineOf(runOptions);
+          if (typeof runOptions.input !== 'string' || runOptions.input.length === 0)
+            throw agentError(
+              'AGENT_PIPELINE_INVALID',
+              'The run needs an input: the user’s message, as text.',
+            );
+          return pipeline;
+        },
+        (loaded, pipeline, to) =>
+          loaded.run(
+            runId,
+            {
+              pipeline,
+              input: runOptions.input,
+              ...(runOptions.threadId ? { threadId: runOptions.threadId } : {}),
+              ...(runOptions.limits ? { limits: runOptions.limits } : {}),
+            },
+            to,
+          ),
+      );
     },
 
     resume(runId, resumeOptions = {}) {
-      return start(runId, resumeOptions.signal, async (deps) => {
-        const root = await store.run(runId);
-        if (!root) throw agentError('AGENT_RUN_NOT_FOUND', `No run with id "${runId}" is stored.`);
-        if (root.parent)
-          throw agentError(
-            'AGENT_RUN_NOT_FOUND',
-            `Run "${runId}" is nested: resume its root run "${root.rootRunId}".`,
-          );
-        if (root.status !== 'paused' && root.status !== 'running') {
-          throw agentError(
-            'AGENT_RUN_NOT_RESUMABLE',
-            `Run "${runId}" has ${root.status}; start a new run on its thread.`,
-          );
-        }
-        for (const span of await store.spans(root.rootRunId)) deps.storedSpans.set(span.spanId, span);
-        if (resumeOptions.decisions?.length)
-          await applyDecisions(store, root.rootRunId, resumeOptions.decisions, deps.storedSpans);
-        const loop = await RunLoop.open(runId, deps);
-        return track(loop.execute(true));
-      });
+      return start(
+        runId,
+        resumeOptions.signal,
+        () => undefined,
+        (loaded, _none, to) => loaded.resume(runId, resumeOptions.decisions, to),
+      );
     },
 
-    async decide(runId, decisions) {
-      const root = await store.run(runId);
-      if (!root) throw agentError('AGENT_RUN_NOT_FOUND', `No run with id "${runId}" is stored.`);
-      const release = await locks.tryAcquire(runLockName(root.rootRunId));
-      if (!release) throw agentError('AGENT_RUN_LOCKED', 'This run is being executed in another tab.');
-      try {
-        const spans = new Map((await store.spans(root.rootRunId)).map((s) => [s.spanId, s]));
-        await applyDecisions(store, root.rootRunId, decisions, spans);
-      } finally {
-        release();
-      }
-    },
+    decide: async (runId, decisions) => (await runs()).decide(runId, decisions),
 
     validatePipeline,
 
@@ -305,60 +259,23 @@ export function createAgents(options: AgentsOptions): AgentsApi {
     },
 
     threads: {
-      list: () => store.threads(),
-      async get(threadId) {
-        const thread = await store.thread(threadId);
-        if (!thread) throw agentError('AGENT_RUN_NOT_FOUND', `No thread with id "${threadId}" is stored.`);
-        const [items, runs] = await Promise.all([store.items(threadId), store.runsOfThread(threadId)]);
-        return { thread, items, runs: runs.sort((a, b) => a.createdAt - b.createdAt) };
-      },
-      delete: (threadId) => store.deleteThread(threadId),
+      list: async () => (await runs()).threads.list(),
+      get: async (threadId) => (await runs()).threads.get(threadId),
+      delete: async (threadId) => (await runs()).threads.delete(threadId),
     },
 
     runs: {
-      list: () => store.rootRuns(),
-      async get(runId) {
-        const run = await store.run(runId);
-        if (!run) throw agentError('AGENT_RUN_NOT_FOUND', `No run with id "${runId}" is stored.`);
-        const tree = await store.runsOfRoot(run.rootRunId);
-        const live = (await locks.held()).has(runLockName(run.rootRunId));
-        const children = tree.filter((r) => r.id !== run.id && isBelow(r, run.id, tree));
-        return {
-          run,
-          interruptions: [run, ...children].flatMap((r) => (r.status === 'paused' ? r.interruptions : [])),
-          live,
-          interrupted: !live && run.status === 'running',
-          children,
-        };
-      },
-      async toolResult(runId, callId) {
-        const full = await store.result(runId, callId);
-        if (full !== undefined) return full;
-        const run = await store.run(runId);
-        const inStep = run?.step?.calls.find((c) => c.callId === callId)?.result?.output;
-        if (inStep !== undefined || !run) return inStep;
-        const items = await store.items(run.threadId);
-        const item = items.find(
-          (r) => r.item.type === 'tool_result' && r.item.callId === callId && r.runId === runId,
-        );
-        return item?.item.type === 'tool_result' ? item.item.output : undefined;
-      },
+      list: async () => (await runs()).runs.list(),
+      get: async (runId) => (await runs()).runs.get(runId),
+      toolResult: async (runId, callId) => (await runs()).runs.toolResult(runId, callId),
     },
 
     traces: {
-      async spans(runId) {
-        const run = await store.run(runId);
-        if (!run) throw agentError('AGENT_RUN_NOT_FOUND', `No run with id "${runId}" is stored.`);
-        return (await store.spans(run.rootRunId)).sort((a, b) => a.start - b.start);
-      },
-      async exportOtlp(runId) {
-        const run = await store.run(runId);
-        if (!run) throw agentError('AGENT_RUN_NOT_FOUND', `No run with id "${runId}" is stored.`);
-        return toOtlp(await store.spans(run.rootRunId));
-      },
+      spans: async (runId) => (await runs()).traces.spans(runId),
+      exportOtlp: async (runId) => (await runs()).traces.exportOtlp(runId),
     },
 
-    dispose: () => store.close(),
+    dispose: () => void loaded?.then((opened) => opened.dispose()).catch(() => undefined),
   };
 }
 
@@ -374,62 +291,4 @@ function pipelineError(problems: PipelineProblem[]): HearthError {
   return new HearthError(first.code, `The pipeline cannot run: ${first.message}${more}`, {
     details: { problems },
   });
-}
-
-function resultOf(run: RunRecord, interruptions: Interruption[]): RunResult {
-  const base = { runId: run.id, threadId: run.threadId, agent: run.agent, usage: run.usage };
-  return run.status === 'paused'
-    ? { ...base, status: 'paused', interruptions }
-    : { ...base, status: 'completed', output: run.output ?? '' };
-}
-
-async function treeInterruptions(store: AgentStore, root: RunRecord): Promise<Interruption[]> {
-  if (root.status !== 'paused') return [];
-  const tree = await store.runsOfRoot(root.rootRunId);
-  return tree.filter((r) => r.status === 'paused').flatMap((r) => r.interruptions);
-}
-
-function isBelow(run: RunRecord, ancestor: string, tree: RunRecord[]): boolean {
-  const byId = new Map(tree.map((r) => [r.id, r]));
-  for (let at = run.parent?.runId, hops = 0; at && hops < 64; at = byId.get(at)?.parent?.runId, hops++)
-    if (at === ancestor) return true;
-  return false;
-}
-
-/** Writes the user's answers into the calls they concern, and ends each approval's span. */
-async function applyDecisions(
-  store: AgentStore,
-  rootRunId: string,
-  decisions: Decision[],
-  spans: Map<string, SpanRecord>,
-): Promise<void> {
-  const tree = await store.runsOfRoot(rootRunId);
-  const changed = new Map<string, RunRecord>();
-  const endedSpans: SpanRecord[] = [];
-  for (const decision of decisions) {
-    const owner = tree.find((r) => r.interruptions.some((i) => i.id === decision.interruptionId));
-    const interruption = owner?.interruptions.find((i) => i.id === decision.interruptionId);
-    const call = owner?.step?.calls.find((c) => c.callId === interruption?.callId);
-    if (!owner || !interruption || !call) {
-      throw agentError(
-        'AGENT_DECISION_INVALID',
-        `No pending interruption "${decision.interruptionId}" in this run.`,
-      );
-    }
-    call.approved = decision.approve;
-    if (!decision.approve && decision.reason) call.reason = decision.reason.slice(0, 2_000);
-    owner.interruptions = owner.interruptions.filter((i) => i.id !== interruption.id);
-    owner.updatedAt = Date.now();
-    changed.set(owner.id, owner);
-    const span = spans.get(interruption.spanId);
-    if (span && span.end === undefined) {
-      span.end = nowMs();
-      span.status = 'ok';
-      span.attributes['hearth.approval.decision'] = decision.approve ? 'approved' : 'rejected';
-      if (!decision.approve && decision.reason)
-        span.attributes['hearth.approval.reason'] = decision.reason.slice(0, 500);
-      endedSpans.push(span);
-    }
-  }
-  await store.commit({ runs: [...changed.values()], spans: endedSpans });
 }

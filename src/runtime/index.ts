@@ -85,4 +85,35 @@ export {
   type ThreadRecord,
   type ToolContext,
   type ToolInfo,
+  agentToolName,
+  handoffToolName,
+  type CallRecord,
+  type RunStatus,
+  type RunUsage,
+  type SpanKind,
+  type ToolCallStatus,
+  type ToolParameters,
+  type ToolProgress,
+} from '../agent/index.ts';
+// A2A agents the user adds in the Agents view, kept in IndexedDB and offered to pipelines as tools.
+export {
+  A2AAgentStore,
+  a2aAgentFromCard,
+  a2aAgentTool,
+  toolNameFor as a2aToolNameFor,
+  type A2AAgentCard,
+  type A2AAgentRecord,
+  type A2ASkill,
+} from '../agent/index.ts';
+// MCP servers the user adds in the Agents view: kept in IndexedDB with their sign-in, tools as agent tools.
+export {
+  completeMcpSignIn,
+  connectStoredServer,
+  McpServerStore,
+  SERVER_ID_PATTERN as MCP_SERVER_ID_PATTERN,
+  signOutMcpServer,
+  type McpConnection,
+  type McpConnectionState,
+  type McpServerInput,
+  type McpServerRecord,
 } from '../agent/index.ts';

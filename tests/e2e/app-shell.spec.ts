@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { measureShellCost } from './support/app-measures.ts';
 
@@ -23,6 +25,25 @@ test('the JavaScript fetched before the app is interactive is at most 150 kB gzi
     false,
   );
   expect(shellKbGzip).toBeLessThanOrEqual(150);
+
+  // Nor the Agents view or the SDKs it reaches remote tools with: each is known by a string only its
+  // own code holds, found in the build (so the check cannot pass by finding nothing), and no chunk
+  // holding it is among the scripts fetched before the mark.
+  const chunks = readdirSync('dist/assets').filter((name) => name.endsWith('.js'));
+  const fetched = new Set(scripts.map(({ path }) => path));
+  const lazy = {
+    'the Agents view': /customElements\.define\([`"']hearth-agents-view/,
+    'the MCP SDK': /notifications\/initialized/,
+    'the A2A SDK': /SendStreamingMessage/,
+  };
+  for (const [what, marker] of Object.entries(lazy)) {
+    const holders = chunks.filter((name) => marker.test(readFileSync(join('dist/assets', name), 'utf8')));
+    expect(holders.length, `${what} is in the build`).toBeGreaterThan(0);
+    expect(
+      holders.filter((name) => fetched.has(`/assets/${name}`)),
+      `${what} loads later`,
+    ).toEqual([]);
+  }
 });
 
 // At 360 px the links do not all fit: the navigation scrolls sideways, and a shade at the edge with

@@ -41,7 +41,7 @@ interface HostEvent {
 declare const hearthHost: {
   events: HostEvent[];
   violations: string[];
-  add(id: string, attributes?: Record<string, string>): void;
+  add(id: string, attributes?: Record<string, string>, properties?: Record<string, unknown>): void;
 };
 interface ChatElement extends HTMLElement {
   sampling: unknown;
@@ -190,13 +190,242 @@ test('from another origin: loads, answers with the demo model, emits its events;
   await expect
     .poll(async () => (await events(page, 'error', 'a')).map((e) => [e.detail.code, e.detail.message]))
     .toEqual([['HEARTH_CHAT_INVALID_ATTRIBUTE', expect.stringContaining('models-base-url')]]);
-  await page.evaluate(() => document.getElementById('a')!.setAttribute('agent', '{"steps": []}'));
-  await page.evaluate(() => document.getElementById('a')!.removeAttribute('models-base-url'));
+  await page.evaluate(() => {
+    hearthHost.events.length = 0;
+    document.getElementById('a')!.removeAttribute('models-base-url');
+  });
+  await waitReady(page, 'a');
+
+  // A pipeline that cannot run (a tool nobody registered, a handoff to nobody, a limit out of range)
+  // is reported when it is set, each problem with its JSON path, and nothing runs.
+  await page.evaluate(() =>
+    document.getElementById('a')!.setAttribute(
+      'agent',
+      JSON.stringify({
+        version: 1,
+        name: 'broken',
+        entry: 'desk',
+        agents: [{ name: 'desk', tools: ['calculator', 'teleport'], handoffs: ['ghost'] }],
+      }),
+    ),
+  );
+  await expect.poll(async () => (await events(page, 'error', 'a')).length).toBe(1);
+  const [reported] = await events(page, 'error', 'a');
+  expect(reported!.detail.code).toBe('HEARTH_CHAT_INVALID_ATTRIBUTE');
+  expect(reported!.detail.problems).toEqual([
+    { code: 'AGENT_UNKNOWN_AGENT', path: 'agents[0].handoffs[0]', message: expect.stringContaining('ghost') },
+    { code: 'AGENT_TOOL_MISSING', path: 'agents[0].tools[1]', message: expect.stringContaining('teleport') },
+  ]);
+  expect(String(reported!.detail.message)).toContain('agents[0].tools[1]');
+  await expect(page.locator('hearth-chat [part="notice"]')).toHaveAttribute(
+    'data-code',
+    'HEARTH_CHAT_INVALID_ATTRIBUTE',
+  );
+  await page.evaluate(() =>
+    document.getElementById('a')!.setAttribute('agent', '{"version": 1, "name": "", "agents": []}'),
+  );
+  await expect
+    .poll(async () => (await events(page, 'error', 'a')).at(-1)?.detail.problems)
+    .toEqual([
+      { code: 'AGENT_PIPELINE_INVALID', path: 'name', message: expect.any(String) },
+      { code: 'AGENT_PIPELINE_INVALID', path: 'entry', message: expect.any(String) },
+      { code: 'AGENT_PIPELINE_INVALID', path: 'agents', message: expect.any(String) },
+    ]);
   expect(
     await page.evaluate(() =>
       (document.getElementById('a') as ChatElement).send('Hello').catch((e) => e.code),
     ),
-  ).toBe('HEARTH_CHAT_AGENT_UNAVAILABLE');
+  ).toBe('HEARTH_CHAT_INVALID_ATTRIBUTE');
+  // Nothing ran: no agent store was opened, and the runs' code was never fetched.
+  expect(await page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name))).not.toContain(
+    'hearth-agents',
+  );
+  expect(
+    await page.evaluate(() =>
+      performance.getEntriesByType('resource').filter((e) => /\/agent-runs-[\w-]+\.js$/.test(e.name)),
+    ),
+  ).toEqual([]);
+});
+
+/** The host page's own tools (an AgentTool written by hand, as a page without a bundler does), and what they did. */
+function defineHostTools() {
+  const done: string[] = [];
+  const enumParameters = (key: string, values: string[]) => ({
+    jsonSchema: {
+      type: 'object',
+      properties: { [key]: { type: 'string', enum: values } },
+      required: [key],
+      additionalProperties: false,
+    },
+    parse: (input: unknown) => {
+      const value = (input as Record<string, unknown> | null)?.[key];
+      return typeof value === 'string' && values.includes(value)
+        ? { success: true as const, data: { [key]: value } }
+        : { success: false as const, error: `${key} must be one of ${values.join(', ')}` };
+    },
+  });
+  const tools = [
+    {
+      name: 'weather',
+      description: 'Weather in a city.',
+      parameters: enumParameters('city', ['paris', 'rome', 'oslo']),
+      execute: async ({ city }: Record<string, string>) => {
+        done.push(`weather ${city}`);
+        return { city, sky: city === 'oslo' ? 'snow' : 'sun' };
+      },
+    },
+    {
+      name: 'send_note',
+      description: 'Sends a note to a person.',
+      parameters: enumParameters('to', ['ann', 'bob']),
+      needsApproval: true,
+      execute: async ({ to }: Record<string, string>) => {
+        done.push(`send_note ${to}`);
+        return { sent: true, to };
+      },
+    },
+  ];
+  Object.assign(globalThis, { hostTools: tools, hostToolsDone: done });
+}
+
+/** A pipeline of one agent whose first turn must call `tool` (constrained decoding), greedy. */
+const forcedPipeline = (name: string, tool: string) => ({
+  version: 1,
+  name,
+  preamble: 'Be brief.',
+  entry: name,
+  agents: [{ name, tools: [tool], model: { temperature: 0, max_tokens: 48, toolChoice: 'required' } }],
+  // The demo model's context is 512 tokens: one short tool whose arguments the grammar bounds.
+  limits: { maxTurns: 3 },
+});
+
+interface AgentAnswer {
+  role: string;
+  content: string;
+  finish?: string;
+  threadId?: string;
+  toolCalls?: Array<{ tool: string; arguments: Record<string, string>; status: string }>;
+}
+
+test('with an `agent` pipeline it answers through a tool call, and asks before a tool that needs approval', async ({
+  page,
+}) => {
+  host.put('/agent.html', {
+    body: hostPageHtml({ title: 'Agent host', libBase, styles: ['/host.css'] }),
+  });
+  await page.goto(`${host.origin}/agent.html`);
+  await page.evaluate(defineHostTools);
+  await page.evaluate(
+    (pipeline) =>
+      hearthHost.add(
+        'agent',
+        {},
+        { tools: (globalThis as { hostTools?: unknown }).hostTools, agent: pipeline },
+      ),
+    forcedPipeline('forecaster', 'weather'),
+  );
+  await waitReady(page, 'agent');
+  const element = page.locator('#agent');
+  const lastAnswer = async () =>
+    (await events(page, 'message', 'agent')).filter((e) => e.detail.role === 'assistant').at(-1)?.detail as
+      AgentAnswer | undefined;
+  const done = () => page.evaluate(() => (globalThis as { hostToolsDone?: string[] }).hostToolsDone ?? []);
+
+  // Typed and sent from the keyboard; the model's forced call runs the page's tool, then it answers.
+  await element.locator('textarea').fill('Weather in Oslo?');
+  await element.locator('textarea').press('Enter');
+  await expect.poll(lastAnswer, { timeout: 60_000 }).toBeDefined();
+  const weather = (await lastAnswer())!;
+  expect(weather.finish).toBe('stop');
+  expect(weather.toolCalls).toEqual([
+    { id: expect.any(String), tool: 'weather', arguments: { city: expect.any(String) }, status: 'ok' },
+  ]);
+  // The call the answer shows is the one the page's tool ran.
+  expect(await done()).toEqual([`weather ${weather.toolCalls![0]!.arguments.city}`]);
+  await expect(element.locator('[part="tool-call"]')).toHaveAttribute('data-status', 'ok');
+  await expect(element.locator('[part="tool-call"]')).toContainText('weather');
+  // The `message` event carries the answer the element shows (the final agent's text).
+  const shown = await element.locator('.message.assistant .markdown').innerText();
+  expect(shown.replace(/\s+/g, ' ').trim()).toBe(weather.content.replace(/\s+/g, ' ').trim());
+  expect(weather.content).not.toBe('');
+  // …which is the output the run stored on its thread, in the site's own agent store.
+  const stored = await page.evaluate(
+    (threadId) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const open = indexedDB.open('hearth-agents');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const all = open.result.transaction('runs').objectStore('runs').getAll();
+          all.onsuccess = () => {
+            const runs = all.result as Array<{ threadId: string; status: string; output?: string }>;
+            resolve(
+              runs
+                .filter((run) => run.threadId === threadId)
+                .map(({ status, output }) => ({ status, output })),
+            );
+            open.result.close();
+          };
+        };
+      }),
+    weather.threadId!,
+  );
+  expect(stored).toEqual([{ status: 'completed', output: weather.content }]);
+
+  // Another pipeline, a new conversation: this tool needs approval, asked inside the element.
+  await page.evaluate(
+    (pipeline) => {
+      const chat = document.getElementById('agent') as ChatElement & { agent: unknown };
+      chat.clear();
+      chat.agent = pipeline;
+    },
+    forcedPipeline('clerk', 'send_note'),
+  );
+  await element.locator('textarea').fill('Send a note to Ann.');
+  await element.locator('textarea').press('Enter');
+  const approve = element.locator('[part="approve-button"]');
+  await expect(approve).toBeVisible({ timeout: 60_000 });
+  await expect(element.locator('[part="approval"]')).toContainText('send_note');
+  await expect(element.locator('[part="tool-call"]')).toHaveAttribute('data-status', 'awaiting');
+  expect(await done()).toHaveLength(1); // asked, not run
+  await expectNoSeriousViolations(page);
+  // Whoever typed the message answers from the keyboard: the focus is on Approve.
+  await expect(approve).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect.poll(async () => (await lastAnswer())?.toolCalls?.[0]?.tool).toBe('send_note');
+  const approved = (await lastAnswer())!;
+  expect(approved.finish).toBe('stop');
+  expect(approved.toolCalls).toEqual([
+    { id: expect.any(String), tool: 'send_note', arguments: { to: expect.any(String) }, status: 'ok' },
+  ]);
+  expect((await done()).at(-1)).toBe(`send_note ${approved.toolCalls![0]!.arguments.to}`);
+  await expect(element.locator('[part="approval"]')).toHaveCount(0);
+  // clear() started a new thread; the next message continues it.
+  expect(approved.threadId).toEqual(expect.any(String));
+  expect(approved.threadId).not.toBe(weather.threadId);
+
+  // Rejected: the tool does not run, and the model hears why and answers on the same thread.
+  await element.locator('textarea').fill('Send a note to Bob.');
+  await element.locator('textarea').press('Enter');
+  await element.locator('[part="reject-button"]').click({ timeout: 60_000 });
+  await expect.poll(async () => (await events(page, 'message', 'agent')).length).toBe(6);
+  const rejected = (await lastAnswer())!;
+  expect(rejected.toolCalls?.map((call) => call.status)).toEqual(['rejected']);
+  expect(rejected.threadId).toBe(approved.threadId);
+  expect(await done()).toHaveLength(2);
+
+  // stop() while it waits on the visitor: the run is aborted, nothing runs, the element is free again.
+  const stopped = await page.evaluate(async () => {
+    const chat = document.getElementById('agent') as ChatElement;
+    const answer = chat.send('Send a note to Ann.');
+    const root = chat.shadowRoot!;
+    while (!root.querySelector('[part="approve-button"]')) await new Promise((r) => setTimeout(r, 20));
+    chat.stop();
+    return answer;
+  });
+  expect(stopped.finish).toBe('abort');
+  await expect(element.locator('[part="approval"]')).toHaveCount(0);
+  await expect(element.locator('[data-state="stopped"]')).toBeVisible();
+  expect(await done()).toHaveLength(2);
 });
 
 test('on a cross-origin isolated host (COOP and COEP, as docs/embedding.md says) WASM runs threads', async ({
@@ -444,6 +673,10 @@ test('component_kb_gzip: the JavaScript fetched before it is usable stays within
   // The entry and what it imports before `ready` (Lit, the runtime's page side), not the renderer.
   expect(size.scripts.map((script) => script.path)).toContain('hearth-chat.js');
   expect(size.scripts.length).toBeGreaterThan(2);
+  // hearth.agents' run loop and store are a chunk of their own, fetched with the first pipeline
+  // answer, not before `ready`.
+  expect(readdirSync(libDir).filter((file) => /^agent-runs-[\w-]+\.js$/.test(file))).toHaveLength(1);
+  expect(size.scripts.filter((script) => /^agent-runs?-/.test(script.path))).toEqual([]);
   expect(size.kbGzip).toBeLessThanOrEqual(100);
 });
 

@@ -49,6 +49,8 @@ export class EraseDialog extends LitElement {
           <li>every conversation</li>
           <li>every document and collection, with their search index</li>
           <li>downloaded models and adapters</li>
+          <li>agent runs, their traces and saved notes</li>
+          <li>MCP servers and A2A agents you added, with their sign-in tokens</li>
           <li>fine-tuning keys and settings, the theme included</li>
         </ul>
         <p>It cannot be undone. Export the chats you want to keep first. The page reloads afterwards.</p>

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defaultSampling, samplingSchema, type Sampling } from '../chat/sampling.ts';
-import { readAgentPipeline, type AgentPipelineInput } from './agent-attribute.ts';
+import type { AgentTool } from '../../runtime/index.ts';
+import { readAgentPipeline, readAgentTools, type AgentPipelineInput } from './agent-attribute.ts';
 import { hearthChatError } from './errors.ts';
 
 /** The model a <hearth-chat> runs when its page names none: Hearth's bundled demo model. */
@@ -14,6 +15,7 @@ export interface HearthChatInput {
   systemPrompt?: string | null | undefined;
   collection?: string | null | undefined;
   agent?: unknown;
+  tools?: unknown;
   modelsBaseUrl?: string | null | undefined;
   apiBaseUrl?: string | null | undefined;
   apiKey?: string | null | undefined;
@@ -37,7 +39,11 @@ const configSchema = z.object({
   sampling: samplingSchema.default(() => ({ ...defaultSampling })),
 });
 
-export type HearthChatConfig = z.output<typeof configSchema> & { agent: AgentPipelineInput | undefined };
+export type HearthChatConfig = z.output<typeof configSchema> & {
+  agent: AgentPipelineInput | undefined;
+  /** The page's tools the pipeline may name. */
+  tools: AgentTool[];
+};
 
 /** The attribute a property is written as, for messages that name what to fix. */
 const attributeOf: Record<string, string> = {
@@ -66,7 +72,7 @@ export function readHearthChatConfig(input: HearthChatInput, baseUri: string): H
     if (typeof value === 'string') present[key] = resolveUrl(value, baseUri);
   }
   if (present.sampling) present.sampling = { ...defaultSampling, ...present.sampling };
-  const { agent, ...rest } = present;
+  const { agent, tools, ...rest } = present;
   const parsed = configSchema.safeParse(rest);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -89,7 +95,7 @@ export function readHearthChatConfig(input: HearthChatInput, baseUri: string): H
       '<hearth-chat> adapter: adapters come from a fine-tuning server: set `api-base-url` and the `apiKey` property (a browser key).',
       { attribute: 'adapter' },
     );
-  return { ...config, agent: readAgentPipeline(agent) };
+  return { ...config, agent: readAgentPipeline(agent), tools: readAgentTools(tools) };
 }
 
 function resolveUrl(value: string, baseUri: string): string {

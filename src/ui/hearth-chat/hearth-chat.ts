@@ -1,57 +1,35 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { HearthError, toHearthError } from '../../core/errors.ts';
-import type { Progress } from '../../core/progress.ts';
-import { formatBytes } from '../../core/format-bytes.ts';
-import type { ChatCompletionRequest, EngineCapabilities, HearthProgress } from '../../runtime/index.ts';
+import type { HearthProgress } from '../../runtime/index.ts';
 import { controls } from '../shell/shared-styles.ts';
 import { markdownStyles } from '../chat/markdown-styles.ts';
 import { handleAnswerClick } from '../chat/markdown/answer-clicks.ts';
 import { loadRenderer, renderFull, StreamingMarkdown } from '../chat/markdown/streaming-markdown.ts';
 import type { Sampling } from '../chat/sampling.ts';
+import { abortable } from './abortable.ts';
+import { AgentAnswers } from './agent-answers.ts';
+import { renderApprovals, renderToolCalls } from './agent-view.ts';
+import { chatAnswer } from './chat-answer.ts';
 import { readHearthChatConfig, type HearthChatConfig, type HearthChatInput } from './config.ts';
 import { hearthChatError } from './errors.ts';
 import { acquireEngine, type EngineHolder, type EngineLease } from './page-engine.ts';
+import {
+  readyDetail,
+  type HearthChatErrorDetail,
+  type HearthChatMessage,
+  type HearthChatProgressDetail,
+  type HearthChatReadyDetail,
+  type Write,
+} from './messages.ts';
+import { renderSourceList, renderState, type AnswerState, type Phase } from './message-view.ts';
 import { frameStyles, portable, registerRemProperty } from './styles.ts';
 
-/** One message of the conversation, as `messages` and the `message` event give it. */
-export interface HearthChatMessage {
-  id: string;
-  role: 'user' | 'assistant';
-  content: string;
-  /** Answers only: how it ended (`abort` after stop(), `error` when it failed). */
-  finish?: 'stop' | 'length' | 'tool_calls' | 'abort' | 'error';
-  error?: { code: string; message: string };
-  /** Answers from a collection: the passages it was given, numbered as it cites them. */
-  sources?: Array<{ n: number; title: string; snippet: string }>;
-}
+export type { HearthChatErrorDetail, HearthChatMessage, HearthChatProgressDetail, HearthChatReadyDetail };
 
-/** The `ready` event: the model is loaded, and where and how it runs. */
-export interface HearthChatReadyDetail {
-  model: string;
-  device: 'webgpu' | 'wasm';
-  deviceReason: string;
-  /** Whether the host page is cross-origin isolated (COOP/COEP): without it WASM runs on one thread. */
-  crossOriginIsolated: boolean;
-  /** WASM threads the engine runs (1 on a page that is not cross-origin isolated); absent on WebGPU. */
-  wasmThreads?: number;
-  /** In words, for a page to show or log. */
-  note: string;
-}
-
-export interface HearthChatErrorDetail {
-  code: string;
-  message: string;
-}
-
-export type HearthChatProgressDetail = HearthProgress;
-
-type Phase = { kind: 'loading'; progress: Progress | null } | { kind: 'waiting' } | { kind: 'writing' };
-
-interface Active {
+interface Active extends AnswerState {
   answer: HearthChatMessage;
   controller: AbortController;
-  phase: Phase;
 }
 
 /** The element's settings; those that choose the engine are in `engineKey`. */
@@ -62,6 +40,7 @@ const settings = [
   'systemPrompt',
   'collection',
   'agent',
+  'tools',
   'modelsBaseUrl',
   'apiBaseUrl',
   'apiKey',
@@ -73,8 +52,6 @@ function engineKey(config: HearthChatConfig): string {
   const { model, embeddingModel, modelsBaseUrl, apiBaseUrl, apiKey, device } = config;
   return JSON.stringify([model, embeddingModel, modelsBaseUrl, apiBaseUrl, apiKey, device]);
 }
-
-const passagesPerQuestion = 4;
 
 registerRemProperty();
 
@@ -93,6 +70,7 @@ export class HearthChat extends LitElement {
     systemPrompt: { type: String, attribute: 'system-prompt' },
     collection: { type: String },
     agent: { attribute: 'agent' },
+    tools: { attribute: false },
     modelsBaseUrl: { type: String, attribute: 'models-base-url' },
     apiBaseUrl: { type: String, attribute: 'api-base-url' },
     device: { type: String },
@@ -112,8 +90,10 @@ export class HearthChat extends LitElement {
   declare systemPrompt: string | undefined;
   /** Answer from this collection (id or name) of the site's document store. */
   declare collection: string | undefined;
-  /** An agent pipeline: JSON in the attribute, or an object. */
+  /** An agent pipeline: JSON in the attribute, or an object. Answers are then the pipeline's. */
   declare agent: unknown;
+  /** The page's tools the pipeline may name (AgentTools, e.g. from `defineTool`), besides the built-in ones. */
+  declare tools: unknown;
   /** Where model files are served in hub layout; default: a catalog model's own server, else the hub. */
   declare modelsBaseUrl: string | undefined;
   /** The fine-tuning server adapters come from (with `apiKey`, a browser key). */
@@ -131,8 +111,22 @@ export class HearthChat extends LitElement {
   private leaseConfig: HearthChatConfig | undefined;
   /** The model failed to load: the next message tries again. */
   private leaseFailed = false;
-  /** The settings last tried (their JSON), so that one change is reported once. */
+  /** The settings last tried (their JSON, and the tools), so that one change is reported once. */
   private triedSettings = '';
+  private triedTools: unknown;
+  /** The setting the notice shown is about, so that fixing it takes the notice away. */
+  private problemAttribute: string | undefined;
+  private readonly agentAnswers = new AgentAnswers({
+    root: () => this.renderRoot,
+    rendered: () => this.updateComplete,
+    showApprovals: (approvals) => {
+      if (this.active)
+        this.active = { ...this.active, approvals, ...(approvals ? {} : { phase: { kind: 'waiting' } }) };
+    },
+    requestUpdate: () => this.requestUpdate(),
+    say: (text) => this.say(text),
+    fail: (error) => this.fail(error),
+  });
   private readonly holder: EngineHolder = {
     progress: (progress) => this.onProgress(progress),
   };
@@ -172,11 +166,6 @@ export class HearthChat extends LitElement {
     let lease: EngineLease;
     try {
       config = this.readConfig();
-      if (config.agent)
-        throw hearthChatError(
-          'HEARTH_CHAT_AGENT_UNAVAILABLE',
-          'This build of Hearth runs no agent pipelines yet: remove the `agent` attribute to chat with the model.',
-        );
       lease = this.currentLease();
     } catch (error) {
       throw this.fail(error);
@@ -186,7 +175,21 @@ export class HearthChat extends LitElement {
     const history = this.conversation.filter((m) => m.finish !== 'error' && m.content);
     this.conversation = [...this.conversation, question, answer];
     this.emit('message', { ...question });
-    return this.answer(answer, [...history, question], config, lease);
+    return this.answer(answer, async (signal, write) => {
+      const capabilities = await abortable(lease.capabilities, signal);
+      this.setPhase({ kind: 'waiting' });
+      if (config.agent) await this.agentAnswers.answer(answer, content, config, lease, signal, write);
+      else
+        await chatAnswer({
+          answer,
+          history: [...history, question],
+          config,
+          lease,
+          capabilities,
+          signal,
+          write,
+        });
+    });
   }
 
   /** Stops the answer being written; false when none is. */
@@ -196,9 +199,10 @@ export class HearthChat extends LitElement {
     return true;
   }
 
-  /** Stops any answer and empties the conversation. */
+  /** Stops any answer and empties the conversation (with a pipeline, the next message starts a new thread). */
   clear(): void {
     this.stop();
+    this.agentAnswers.newConversation();
     this.conversation = [];
     this.streams.clear();
     this.rendered.clear();
@@ -224,12 +228,13 @@ export class HearthChat extends LitElement {
     // Settings set after the element was added, or changed later. Those already tried (attributes
     // written in the markup, read when it connected) are not tried again.
     const now = this.settingsSnapshot();
-    if (now === this.triedSettings) return;
+    if (now === this.triedSettings && this.tools === this.triedTools) return;
     let config: HearthChatConfig;
     try {
       config = this.readConfig();
     } catch (error) {
       this.triedSettings = now;
+      this.triedTools = this.tools;
       this.releaseLease();
       this.fail(error);
       return;
@@ -241,6 +246,9 @@ export class HearthChat extends LitElement {
       this.start();
     } else {
       this.triedSettings = now;
+      this.triedTools = this.tools;
+      if (this.problemAttribute === 'agent' || this.problemAttribute === 'tools') this.problem = null;
+      this.agentAnswers.checkWhenSet(this.lease, config);
     }
   }
 
@@ -260,8 +268,10 @@ export class HearthChat extends LitElement {
   /** Takes the page's engine with the current settings; the model starts loading now. */
   private start(): void {
     this.triedSettings = this.settingsSnapshot();
+    this.triedTools = this.tools;
+    let config: HearthChatConfig;
     try {
-      const config = this.readConfig();
+      config = this.readConfig();
       this.lease = acquireEngine(this.holder, config);
       this.leaseConfig = config;
       this.leaseFailed = false;
@@ -271,6 +281,7 @@ export class HearthChat extends LitElement {
       return;
     }
     const lease = this.lease;
+    this.agentAnswers.checkWhenSet(this.lease, config);
     lease.capabilities.then(
       (capabilities) => {
         if (this.lease === lease) this.emit('ready', readyDetail(capabilities));
@@ -284,6 +295,7 @@ export class HearthChat extends LitElement {
   }
 
   private releaseLease(): void {
+    this.agentAnswers.forgetCheck();
     this.lease?.release();
     this.lease = undefined;
     this.leaseConfig = undefined;
@@ -297,6 +309,7 @@ export class HearthChat extends LitElement {
       systemPrompt: this.systemPrompt,
       collection: this.collection,
       agent: this.agent,
+      tools: this.tools,
       modelsBaseUrl: this.modelsBaseUrl,
       apiBaseUrl: this.apiBaseUrl,
       apiKey: this.apiKey,
@@ -305,8 +318,9 @@ export class HearthChat extends LitElement {
     };
   }
 
+  /** The settings as JSON; the tools (functions) are compared by identity instead (`triedTools`). */
   private settingsSnapshot(): string {
-    return JSON.stringify(this.settingsInput());
+    return JSON.stringify({ ...this.settingsInput(), tools: undefined });
   }
 
   private readConfig(): HearthChatConfig {
@@ -335,11 +349,10 @@ export class HearthChat extends LitElement {
 
   /* ---- answering ---- */
 
+  /** Streams an answer that `produce` writes, until it ends, is stopped or fails. */
   private async answer(
     answer: HearthChatMessage,
-    history: HearthChatMessage[],
-    config: HearthChatConfig,
-    lease: EngineLease,
+    produce: (signal: AbortSignal, write: Write) => Promise<void>,
   ): Promise<HearthChatMessage> {
     const controller = new AbortController();
     const { signal } = controller;
@@ -349,30 +362,17 @@ export class HearthChat extends LitElement {
     const body = this.bodyOf(answer.id);
     const stream = body ? new StreamingMarkdown(body) : undefined;
     if (stream) this.streams.set(answer.id, stream);
+    let streamed = '';
+    const write: Write = (delta) => {
+      if (signal.aborted) return; // stop freezes the answer where it is
+      if (!streamed) this.setPhase({ kind: 'writing' });
+      streamed += delta;
+      answer.content = streamed;
+      stream?.append(delta);
+    };
     let failure: HearthError | undefined;
     try {
-      const capabilities = await abortable(lease.capabilities, signal);
-      this.setPhase({ kind: 'waiting' });
-      let request = requestFor(history, config);
-      if (config.collection) {
-        const grounded = await this.ground(request, config.collection, capabilities, lease);
-        request = grounded.request;
-        answer.sources = grounded.sources;
-      }
-      if (config.adapter) request.adapter = await lease.adapterRef(config.adapter);
-      throwIfStopped(signal);
-      const chat = await lease.chat;
-      for await (const chunk of await chat.completions.create({ ...request, signal, stream: true })) {
-        if (signal.aborted) break; // stop freezes the answer where it is
-        const choice = chunk.choices[0];
-        const delta = choice?.delta.content;
-        if (delta) {
-          if (!answer.content) this.setPhase({ kind: 'writing' });
-          answer.content += delta;
-          stream?.append(delta);
-        }
-        if (choice?.finish_reason) answer.finish = choice.finish_reason;
-      }
+      await produce(signal, write);
       answer.finish = signal.aborted ? 'abort' : (answer.finish ?? 'stop');
     } catch (error) {
       if (signal.aborted) answer.finish = 'abort';
@@ -383,6 +383,8 @@ export class HearthChat extends LitElement {
       }
     }
     await stream?.finish();
+    // A pipeline's answer is its last agent's text: text written before a tool call is not part of it.
+    if (body && answer.content !== streamed) await renderFull(body, answer.content);
     this.streams.delete(answer.id);
     this.rendered.set(answer.id, answer.content);
     this.active = null;
@@ -391,35 +393,6 @@ export class HearthChat extends LitElement {
     if (failure) throw this.fail(failure, { keepNotice: true });
     this.emit('message', { ...answer });
     return { ...answer };
-  }
-
-  /** The request with the best passages of the collection, numbered for citing (the app's grounding). */
-  private async ground(
-    request: ChatCompletionRequest,
-    collection: string,
-    capabilities: EngineCapabilities,
-    lease: EngineLease,
-  ) {
-    const { groundedRequest } = await import('../chat/grounding.ts');
-    const question = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
-    const hits = await lease.search(collection, question, passagesPerQuestion);
-    const passages = hits.map((hit, index) => ({
-      source: {
-        n: index + 1,
-        documentId: hit.documentId,
-        title: hit.title,
-        start: hit.start,
-        end: hit.end,
-        headingPath: hit.headingPath,
-        ...(hit.page === undefined ? {} : { page: hit.page }),
-        snippet: hit.text.replace(/\s+/g, ' ').trim().slice(0, 160),
-      },
-      text: hit.text,
-    }));
-    return {
-      request: groundedRequest(request, passages, capabilities.contextLength),
-      sources: passages.map(({ source }) => ({ n: source.n, title: source.title, snippet: source.snippet })),
-    };
   }
 
   private setPhase(phase: Phase): void {
@@ -435,8 +408,20 @@ export class HearthChat extends LitElement {
   /** Reports a failure: the `error` event, and a notice in the element unless an answer shows it. */
   private fail(error: unknown, options: { keepNotice?: boolean } = {}): HearthError {
     const failure = toHearthError(error);
-    if (!options.keepNotice) this.problem = { code: failure.code, message: failure.message };
-    this.emit('error', { code: failure.code, message: failure.message });
+    const details = (failure.details ?? {}) as {
+      attribute?: string;
+      problems?: HearthChatErrorDetail['problems'];
+    };
+    const detail: HearthChatErrorDetail = {
+      code: failure.code,
+      message: failure.message,
+      ...(details.problems ? { problems: details.problems } : {}),
+    };
+    if (!options.keepNotice) {
+      this.problem = detail;
+      this.problemAttribute = details.attribute;
+    }
+    this.emit('error', detail);
     return failure;
   }
 
@@ -446,12 +431,16 @@ export class HearthChat extends LitElement {
 
   /** One polite announcement when an answer ends, never one per token. */
   private announce(answer: HearthChatMessage): void {
-    const text =
+    this.say(
       answer.finish === 'abort'
         ? 'Answer stopped.'
         : answer.finish === 'error'
           ? 'The answer failed.'
-          : `Answer ready: ${answer.content.slice(0, 500)}`;
+          : `Answer ready: ${answer.content.slice(0, 500)}`,
+    );
+  }
+
+  private say(text: string): void {
     this.announcement = '';
     requestAnimationFrame(() => (this.announcement = text));
   }
@@ -505,37 +494,12 @@ export class HearthChat extends LitElement {
       </article>`;
     return html`<article class="message assistant" part="message assistant-message" aria-label="Answer">
       <div class="who">Assistant</div>
+      ${renderToolCalls(message.toolCalls)}
+      ${this.active?.answer.id === message.id ? renderApprovals(this.active.approvals) : nothing}
       <div class="markdown" data-id=${message.id} @click=${handleAnswerClick}></div>
-      ${this.renderState(message)} ${renderSources(message)}
+      ${renderState(message, this.active?.answer.id === message.id ? this.active : null)}
+      ${renderSourceList(message)}
     </article>`;
-  }
-
-  private renderState(message: HearthChatMessage) {
-    const phase = this.active?.answer.id === message.id ? this.active.phase : null;
-    if (phase?.kind === 'loading') {
-      const p = phase.progress;
-      const known = p !== null && p.total > 0;
-      return html`<div class="state" data-state="loading">
-        <span
-          >Loading the model${known ? ` (${formatBytes(p.loaded)} of ${formatBytes(p.total)})` : ''}…</span
-        >
-        <progress
-          aria-label="Model loading"
-          max=${known ? p.total : nothing}
-          value=${known ? p.loaded : nothing}
-        ></progress>
-      </div>`;
-    }
-    if (phase?.kind === 'waiting') return html`<div class="state" data-state="waiting">Thinking…</div>`;
-    if (phase?.kind === 'writing') return nothing;
-    if (message.finish === 'abort') return html`<div class="state" data-state="stopped">Stopped.</div>`;
-    if (message.finish === 'length')
-      return html`<div class="state" data-state="length">The answer reached its length limit.</div>`;
-    if (message.finish === 'error')
-      return html`<p class="error" role="alert" data-state="error" data-code=${message.error?.code ?? ''}>
-        ${message.error?.message ?? 'The answer failed.'}
-      </p>`;
-    return nothing;
   }
 
   private renderComposer() {
@@ -563,59 +527,6 @@ export class HearthChat extends LitElement {
       }
     </form>`;
   }
-}
-
-function renderSources(message: HearthChatMessage) {
-  if (!message.sources?.length) return nothing;
-  return html`<ol class="sources" part="sources" aria-label="Sources">
-    ${message.sources.map(
-      (source) => html`<li value=${source.n}><strong>${source.title}</strong>: ${source.snippet}</li>`,
-    )}
-  </ol>`;
-}
-
-function requestFor(history: HearthChatMessage[], config: HearthChatConfig): ChatCompletionRequest {
-  const messages = history.map((m) => ({ role: m.role, content: m.content }));
-  const { temperature, top_p, max_tokens, seed } = config.sampling;
-  return {
-    messages: config.systemPrompt
-      ? [{ role: 'system', content: config.systemPrompt }, ...messages]
-      : messages,
-    temperature,
-    top_p,
-    max_tokens,
-    ...(seed === undefined ? {} : { seed }),
-  };
-}
-
-function readyDetail(capabilities: EngineCapabilities): HearthChatReadyDetail {
-  const isolated = globalThis.crossOriginIsolated === true;
-  const threads = capabilities.device === 'wasm' ? (capabilities.threads ?? 1) : undefined;
-  const note = isolated
-    ? `${capabilities.modelId} runs on ${capabilities.device}${threads ? ` with ${threads} WASM threads` : ''}.`
-    : `${capabilities.modelId} runs on ${capabilities.device}. This page is not cross-origin isolated, so WASM runs on one thread; a page sent with COOP and COEP headers gets threads.`;
-  return {
-    model: capabilities.modelId,
-    device: capabilities.device,
-    deviceReason: capabilities.deviceReason,
-    crossOriginIsolated: isolated,
-    ...(threads === undefined ? {} : { wasmThreads: threads }),
-    note,
-  };
-}
-
-function throwIfStopped(signal: AbortSignal): void {
-  if (signal.aborted) throw new HearthError('ABORTED', 'Stopped.');
-}
-
-/** Waits for `promise` unless the answer is stopped first (a model load goes on for the others). */
-function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(new HearthError('ABORTED', 'Stopped.'));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(new HearthError('ABORTED', 'Stopped.'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
 }
 
 if (!customElements.get('hearth-chat')) customElements.define('hearth-chat', HearthChat);

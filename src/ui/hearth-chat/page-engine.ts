@@ -1,5 +1,7 @@
 import type {
   AdapterSync,
+  AgentsApi,
+  AgentTool,
   ChatHandle,
   EngineCapabilities,
   Hearth,
@@ -34,6 +36,11 @@ export interface EngineLease {
   search(collection: string, query: string, k: number): Promise<SearchResult[]>;
   /** The `name@version` the engine takes for an adapter name, loaded in the engine. */
   adapterRef(name: string): Promise<string>;
+  /**
+   * The engine's agents (`hearth.agents`), with this element's tools registered in place of those it
+   * gave before. Tools are the page's: one name, one tool (HEARTH_CHAT_ENGINE_CONFLICT otherwise).
+   */
+  agents(tools: readonly AgentTool[]): Promise<AgentsApi>;
   release(): void;
 }
 
@@ -71,6 +78,8 @@ interface Piece<T> {
 interface ChatPiece {
   hearth: Promise<Hearth>;
   capabilities: Promise<EngineCapabilities>;
+  /** The elements' tools registered in its agents, by name, with who gives each. */
+  tools: Map<string, { tool: AgentTool; holders: Set<EngineHolder>; unregister: () => void }>;
   /** Its model failed to load: the next element to take it starts it again. */
   failed?: boolean;
 }
@@ -156,12 +165,54 @@ export function acquireEngine(holder: EngineHolder, config: HearthChatConfig): E
       if (pieces.adapters?.value === adapters) pieces.adapters.value = reopened;
       return (await reopened).resolve(name);
     },
+    async agents(tools) {
+      const hearth = await chat.hearth;
+      if (released)
+        throw hearthChatError('HEARTH_CHAT_INVALID_ATTRIBUTE', 'This <hearth-chat> left the page.');
+      giveTools(chat, holder, hearth.agents, tools);
+      return hearth.agents;
+    },
     release() {
       if (released) return;
       released = true;
+      giveTools(chat, holder, undefined, []);
       for (const name of ['adapters', 'docs', 'chat'] as const) leave(name, holder);
     },
   };
+}
+
+/** Makes `tools` the ones `holder` gives: each registered while somebody gives it. */
+function giveTools(
+  chat: ChatPiece,
+  holder: EngineHolder,
+  agents: AgentsApi | undefined,
+  tools: readonly AgentTool[],
+): void {
+  for (const tool of tools) {
+    const held = chat.tools.get(tool.name);
+    if (held && held.tool !== tool && [...held.holders].some((other) => other !== holder))
+      throw hearthChatError(
+        'HEARTH_CHAT_ENGINE_CONFLICT',
+        `Another <hearth-chat> on this page gives a different tool named "${tool.name}": one page runs one engine, whose tools are shared. Give both elements the same tool object, or another name.`,
+        { attribute: 'tools', tool: tool.name },
+      );
+  }
+  const wanted = new Set(tools);
+  for (const [name, held] of chat.tools) {
+    if (wanted.has(held.tool) || !held.holders.delete(holder) || held.holders.size > 0) continue;
+    held.unregister();
+    chat.tools.delete(name);
+  }
+  if (!agents) return;
+  for (const tool of tools) {
+    let held = chat.tools.get(tool.name);
+    if (held?.tool !== tool) {
+      held?.unregister(); // given before by this element alone
+      held = { tool, holders: new Set(), unregister: agents.tools.register(tool) };
+      chat.tools.set(tool.name, held);
+    }
+    held.holders.add(holder);
+  }
 }
 
 function ensureNoConflict(
@@ -247,7 +298,7 @@ function startChat(config: HearthChatConfig): ChatPiece {
     };
     return started.chat.load(options);
   });
-  const piece: ChatPiece = { hearth, capabilities };
+  const piece: ChatPiece = { hearth, capabilities, tools: new Map() };
   // Each element hears about a failed load through its own lease.
   capabilities.catch(() => (piece.failed = true));
   return piece;

@@ -144,6 +144,58 @@ export const frameStyles = css`
   .sources strong {
     color: var(--fg);
   }
+  .tool-calls {
+    list-style: none;
+    margin: 0 0 0.4em;
+    padding: 0;
+    display: flex;
+    flex-direction: column;
+    gap: 0.25em;
+    font-size: 0.85em;
+  }
+  .tool-call {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: baseline;
+    gap: 0.5em;
+    padding: 0.25em 0.5em;
+    border-radius: 6px;
+    background: var(--surface-2);
+  }
+  .tool-name {
+    font-weight: 600;
+  }
+  .tool-arguments {
+    flex: 1;
+    min-inline-size: 0;
+    overflow-wrap: anywhere;
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  }
+  .tool-status {
+    color: var(--muted);
+  }
+  .tool-call[data-status='error'] .tool-status,
+  .tool-call[data-status='rejected'] .tool-status {
+    color: var(--danger);
+  }
+  .approval {
+    margin: 0 0 0.5em;
+    padding: 0.5em 0.7em;
+    border: 1px solid var(--border-strong);
+    border-radius: 8px;
+    background: var(--surface-2);
+  }
+  .approval p {
+    margin: 0 0 0.4em;
+    overflow-wrap: anywhere;
+  }
+  .approval code {
+    font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace;
+  }
+  .approval-actions {
+    display: flex;
+    gap: 0.5em;
+  }
   form {
     display: flex;
     gap: 0.5em;

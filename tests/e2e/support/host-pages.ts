@@ -108,11 +108,12 @@ for (const element of document.querySelectorAll('hearth-chat')) watch(element);
 globalThis.hearthHost = {
   events,
   violations,
-  /** Adds a <hearth-chat> (listened to before it connects). */
-  add(id, attributes = {}) {
+  /** Adds a <hearth-chat> (listened to before it connects), with attributes and properties. */
+  add(id, attributes = {}, properties = {}) {
     const element = document.createElement('hearth-chat');
     element.id = id;
     for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
+    Object.assign(element, properties);
     watch(element);
     document.querySelector('main').append(element);
   },

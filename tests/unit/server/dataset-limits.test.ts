@@ -154,7 +154,10 @@ describe('the API while a validation runs', () => {
       const response = await pending;
       expect(response.status).toBe(404);
       expect(await response.json()).toMatchObject({
-        error: { code: 'file_not_found', message: expect.stringMatching(/deleted while it was being validated/) },
+        error: {
+          code: 'file_not_found',
+          message: expect.stringMatching(/deleted while it was being validated/),
+        },
       });
     } finally {
       await server.close();

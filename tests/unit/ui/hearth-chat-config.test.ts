@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { isHearthError } from '../../../src/core/errors.ts';
-import { readAgentPipeline } from '../../../src/ui/hearth-chat/agent-attribute.ts';
+import {
+  jsonPath,
+  pipelineProblemsError,
+  readAgentPipeline,
+  readAgentTools,
+} from '../../../src/ui/hearth-chat/agent-attribute.ts';
 import { DEFAULT_CHAT_MODEL, readHearthChatConfig } from '../../../src/ui/hearth-chat/config.ts';
 
 const page = 'https://site.example/blog/post.html';
@@ -101,5 +106,69 @@ describe('the agent attribute', () => {
         expect.objectContaining({ code: 'HEARTH_CHAT_INVALID_ATTRIBUTE' }),
       );
     expect(failure(() => readHearthChatConfig({ agent: '[]' }, page)).message).toContain('`agent`');
+  });
+});
+
+describe('the tools property', () => {
+  const tool = (name: string) => ({
+    name,
+    description: 'A tool.',
+    parameters: {
+      jsonSchema: { type: 'object' },
+      parse: (input: unknown) => ({ success: true, data: input }),
+    },
+    execute: async () => 'done',
+  });
+
+  it('takes a list of tools; absent is none', () => {
+    const tools = [tool('a'), tool('b')];
+    expect(readAgentTools(tools)).toEqual(tools);
+    expect(readAgentTools(undefined)).toEqual([]);
+    expect(readHearthChatConfig({ tools }, page).tools).toEqual(tools);
+  });
+
+  it('names the tool it cannot use and why', () => {
+    const cases: Array<[unknown, string]> = [
+      [tool('a'), 'a list of tools'],
+      [[tool('bad name')], 'tools[0]: `name`'],
+      [[tool('a'), { ...tool('b'), execute: 'no' }], 'tools[1]: "b" needs an `execute` function'],
+      [[{ ...tool('a'), parameters: { jsonSchema: {} } }], '`parse` function'],
+      [[tool('a'), tool('a')], 'two tools are named "a"'],
+    ];
+    for (const [value, words] of cases) {
+      const read = failure(() => readHearthChatConfig({ tools: value }, page));
+      expect(read).toMatchObject({ code: 'HEARTH_CHAT_INVALID_ATTRIBUTE', attribute: 'tools' });
+      expect(read.message).toContain(words);
+    }
+  });
+});
+
+describe('a pipeline that cannot run', () => {
+  it('is one error naming every problem by its JSON path', () => {
+    const error = pipelineProblemsError([
+      { code: 'AGENT_PIPELINE_INVALID', path: ['name'], message: 'name: Too small' },
+      {
+        code: 'AGENT_TOOL_MISSING',
+        path: ['agents', 0, 'tools', 1],
+        message: 'The tool "x" is not registered.',
+      },
+    ]);
+    expect(error.code).toBe('HEARTH_CHAT_INVALID_ATTRIBUTE');
+    expect(error.message).toBe(
+      '<hearth-chat> agent: the pipeline cannot run. name: Too small agents[0].tools[1]: The tool "x" is not registered.',
+    );
+    expect(error.details).toEqual({
+      attribute: 'agent',
+      problems: [
+        { code: 'AGENT_PIPELINE_INVALID', path: 'name', message: 'name: Too small' },
+        {
+          code: 'AGENT_TOOL_MISSING',
+          path: 'agents[0].tools[1]',
+          message: 'The tool "x" is not registered.',
+        },
+      ],
+    });
+    expect(jsonPath([])).toBe('$');
+    expect(jsonPath(['limits', 'maxTurns'])).toBe('limits.maxTurns');
   });
 });
