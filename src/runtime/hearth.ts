@@ -1,4 +1,4 @@
-import { createAgents, type AgentsApi, type AgentsOptions } from '../agent/index.ts';
+import { createAgents, type AgentsApi, type AgentsOptions } from '../agent/agents.ts';
 import type { Progress } from '../core/progress.ts';
 import type { EmbedService, EmbedServiceLoadOptions } from '../engines/embed/index.ts';
 import type { LlmLoadOptions, LlmService } from '../engines/llm/service.ts';

@@ -9,7 +9,7 @@ import type {
   HearthProgress,
   SearchResult,
 } from '../../runtime/index.ts';
-import type * as RuntimeModule from '../../runtime/index.ts';
+import type * as RuntimeModule from '../../runtime/component-runtime.ts';
 import type * as HostsModule from '../../runtime/portable-workers.ts';
 import type { HearthChatConfig } from './config.ts';
 import { hearthChatError } from './errors.ts';
@@ -56,7 +56,7 @@ let runtime: Promise<[Runtime, Hosts]> | undefined;
 /** The runtime is fetched when the first element starts, not with the element's own script. */
 function loadRuntime(): Promise<[Runtime, Hosts]> {
   runtime ??= Promise.all([
-    import('../../runtime/index.ts'),
+    import('../../runtime/component-runtime.ts'),
     import('../../runtime/portable-workers.ts'),
   ]).catch((error: unknown) => {
     runtime = undefined;
