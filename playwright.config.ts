@@ -1,8 +1,6 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from './tests/e2e/chromium.ts';
-
-const devPort = Number(process.env.E2E_DEV_PORT ?? 5199);
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
+import { devPort, previewPort } from './tests/e2e/support/ports.ts';
 
 export default defineConfig({
   testDir: 'tests/e2e',

@@ -1,39 +1,18 @@
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.ts';
+import { app, expectFitsWindow, lastAnswer, send } from './support/app.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
 
 // Accessibility of the shell and the Chat view on the production build: axe finds no serious or
 // critical violation in either theme, at 360 px and on a desktop, with the help dialog open; nothing
 // is wider than the window; every action works from the keyboard. The screenshots go to the README.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
 const sample = readFileSync('tests/fixtures/markdown/sample-answer.md', 'utf8');
 
 const layouts = [
   { name: '360', viewport: { width: 360, height: 740 } },
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
 ] as const;
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function expectFitsWindow(page: Page) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }));
-  expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
-}
-
-async function ask(page: Page, text: string) {
-  await page.locator('#message').fill(text);
-  await page.locator('#message').press('Enter');
-}
 
 for (const theme of ['light', 'dark'] as const) {
   for (const layout of layouts) {
@@ -47,24 +26,24 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
 
       // The shell with the empty chat.
-      expect(await seriousViolations(page)).toEqual([]);
+      await expectNoSeriousViolations(page);
       await expectFitsWindow(page);
       await page.screenshot({ path: `docs/screenshots/shell-${theme}-${layout.name}.png` });
 
       // A conversation with a table, a list and highlighted code.
       await page.evaluate(installScriptedEngine, { pieces: tokenPieces(sample), delayMs: 2 });
-      await ask(page, 'Where should a web app keep its notes offline?');
-      const answer = page.locator('hearth-chat-message:not([role-user])').last();
+      await send(page, 'Where should a web app keep its notes offline?');
+      const answer = lastAnswer(page);
       await expect(answer.locator('[data-testid="answer-stats"]')).toBeVisible();
       await expect(answer.locator('.code-block .hljs-keyword').first()).toBeVisible();
-      expect(await seriousViolations(page)).toEqual([]);
+      await expectNoSeriousViolations(page);
       await expectFitsWindow(page);
       await page.screenshot({ path: `docs/screenshots/chat-${theme}-${layout.name}.png` });
 
       // The help dialog.
       await page.locator('[data-action="help"]').click();
       await expect(page.locator('hearth-help-dialog dialog')).toBeVisible();
-      expect(await seriousViolations(page)).toEqual([]);
+      await expectNoSeriousViolations(page);
       await expectFitsWindow(page);
       await page.keyboard.press('Escape');
       await expect(page.locator('hearth-help-dialog dialog')).toBeHidden();
@@ -96,7 +75,7 @@ test('everything by keyboard: tab to Send and press Enter, and the shortcuts', a
   await page.keyboard.press('Shift+Escape');
   await page.keyboard.type('Another one');
   await page.keyboard.press('Enter');
-  const second = page.locator('hearth-chat-message:not([role-user])').last();
+  const second = lastAnswer(page);
   await expect(second.locator('[data-state="writing"]')).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(second.locator('[data-state="stopped"]')).toBeVisible();

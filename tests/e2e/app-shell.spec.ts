@@ -1,10 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { measureShellCost } from './support/app-measures.ts';
+import { app } from './support/app.ts';
 
 // A fast shell: on a cold profile, the JavaScript fetched before `hearth:interactive` (the mark the
 // Chat view sets when the message box is usable) is at most 150 kB gzip.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
 
 test('the JavaScript fetched before the app is interactive is at most 150 kB gzip', async ({ page }) => {
   await page.goto(app);
