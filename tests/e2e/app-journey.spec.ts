@@ -38,7 +38,7 @@ const adapters = (page: Page) => page.locator('hearth-adapters-view');
 /**
  * In the page, while the next answer is written: the lengths of its text in each frame that says "Writing"
  * (more than one: it reached the screen in pieces, as it was generated), and every text the polite status
- * region took until two frames after the answer ended (one: it was announced once, not token by token).
+ * region took until ten frames after its first announcement (one: announced once, not token by token).
  */
 async function watchNextAnswer(): Promise<{ lengths: number[]; announced: string[] }> {
   const view = document
@@ -65,8 +65,10 @@ async function watchNextAnswer(): Promise<{ lengths: number[]; announced: string
     if (answer.querySelector('[data-state="writing"]') && length && length !== lengths.at(-1))
       lengths.push(length);
   }
-  await frame();
-  await frame();
+  // The answer is saved before it is announced: wait for the announcement, then for any that follow it.
+  const saved = performance.now() + 10_000;
+  while (!announced.length && performance.now() < saved) await frame();
+  for (let i = 0; i < 10; i++) await frame();
   observer.disconnect();
   return { lengths, announced };
 }
