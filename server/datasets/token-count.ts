@@ -32,8 +32,12 @@ export interface TokenizerShape {
   }>;
 }
 
-/** Distinct words remembered; a word is a few dozen bytes, so this stays within a few MB. */
-const MAX_WORDS = 100_000;
+/**
+ * Distinct words remembered, and the longest word remembered (in UTF-16 units): at most 50,000 × (128 bytes of
+ * text + a map entry's ~80 bytes) ≈ 10 MB. Longer words are rare in text and are counted each time they come.
+ */
+const MAX_WORDS = 50_000;
+const MAX_WORD_LENGTH = 64;
 
 const onlyNfc = (normalizer: TokenizerShape['normalizer']): boolean =>
   !normalizer ||
@@ -71,8 +75,10 @@ export function createTokenCounter(
       let length = lengths.get(word);
       if (length === undefined) {
         length = model(preTokenize(word)).length;
-        if (lengths.size >= MAX_WORDS) lengths.clear();
-        lengths.set(word, length);
+        if (word.length <= MAX_WORD_LENGTH) {
+          if (lengths.size >= MAX_WORDS) lengths.clear();
+          lengths.set(word, length);
+        }
       }
       count += length;
     }

@@ -50,6 +50,39 @@ describe('line limits', () => {
     expect(report.examples).toBe(10);
   });
 
+  it('counts the tokens of lines full of words never seen before within 64 MB of extra memory', async () => {
+    // ~1 kB lines (more bytes than the model's 512 tokens, so their tokens are counted) of 8-letter words that
+    // never repeat: more distinct words than the word counts kept, so the map fills and starts again.
+    const letters = (n: number) =>
+      Array.from({ length: 8 }, (_, k) => String.fromCharCode(97 + ((n >>> (3 * k)) % 26))).join('');
+    let next = 0;
+    const file = writeFile('new-words.jsonl', (fd) => {
+      for (let line = 0; line < 1200; line++) {
+        const words = Array.from({ length: 100 }, () => letters(Math.imul(next++, 2654435761)));
+        fs.writeSync(
+          fd,
+          JSON.stringify({
+            messages: [
+              { role: 'user', content: 'Read.' },
+              { role: 'assistant', content: words.join(' ') },
+            ],
+          }) + '\n',
+        );
+      }
+    });
+    global.gc?.();
+    const before = process.memoryUsage();
+    let peak = 0;
+    const sampler = setInterval(() => {
+      const now = process.memoryUsage();
+      peak = Math.max(peak, now.rss - before.rss, now.arrayBuffers - before.arrayBuffers);
+    }, 5);
+    const report = await validate(file);
+    clearInterval(sampler);
+    expect(report.examples + report.bad_lines).toBe(1200);
+    expect(peak).toBeLessThan(64 * 2 ** 20);
+  });
+
   it('splits lines in time linear in the file: 4x the bytes of non-JSON take at most ~4x the time', async () => {
     const make = (name: string, mb: number) =>
       writeFile(name, (fd) => {
