@@ -3,6 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.ts';
 import { app, expectFitsWindow, lastAnswer, send } from './support/app.ts';
 import { expectNoSeriousViolations } from './support/axe.ts';
+import { ingestInto, markdownNote } from './support/documents.ts';
 
 // Accessibility of the app on the production build: axe finds no serious or critical violation in
 // either theme, at 360 px (and, for the shell and the Chat view, on a desktop), on every view and with
@@ -135,18 +136,9 @@ test('every view and its dialogs at 360 px, in both themes: no serious axe viola
   // Documents: a collection with a file, a search, the passage a result opens, the delete confirmation.
   await page.getByRole('link', { name: 'Documents' }).click();
   const documents = page.locator('hearth-documents-view');
-  await documents.locator('#collection-name').fill('Notes');
-  await documents.locator('#collection-name').press('Enter');
-  await documents.locator('#file-input').setInputFiles({
-    name: 'notes.md',
-    mimeType: 'text/markdown',
-    buffer: Buffer.from('# Notes\n\nThe spare key is under the blue flower pot by the door.\n'),
-  });
-  await expect(documents.locator('[data-testid="ingest-task"][data-file="notes.md"]')).toHaveAttribute(
-    'data-state',
-    'done',
-    { timeout: 60_000 },
-  );
+  await ingestInto(page, 'Notes', [
+    markdownNote('# Notes\n\nThe spare key is under the blue flower pot by the door.\n'),
+  ]);
   await documents.locator('#query').fill('where is the spare key');
   await documents.locator('#query').press('Enter');
   await expect(documents.locator('[data-testid="result"]').first()).toBeVisible();

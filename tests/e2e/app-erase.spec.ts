@@ -1,6 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { app, ask, expectFitsWindow } from './support/app.ts';
 import { expectNoSeriousViolations } from './support/axe.ts';
+import { ingestInto, markdownNote } from './support/documents.ts';
 
 // "Delete all my data" on the production build: data of every kind is made (a conversation with
 // the demo model, which also keeps the model's files in OPFS; an ingested document; adapter files,
@@ -105,19 +106,7 @@ test('delete all my data: every store emptied behind a confirm dialog, the app a
   await page.goto(app);
   await ask(page, 'Remember that my cat is called Miso.');
   await page.goto(`${app}#/documents`);
-  const documents = page.locator('hearth-documents-view');
-  await documents.locator('#collection-name').fill('Notes');
-  await documents.locator('#collection-name').press('Enter');
-  await documents.locator('#file-input').setInputFiles({
-    name: 'notes.md',
-    mimeType: 'text/markdown',
-    buffer: Buffer.from('# Notes\n\nThe spare key is under the blue flower pot.\n'),
-  });
-  await expect(documents.locator('[data-testid="ingest-task"][data-file="notes.md"]')).toHaveAttribute(
-    'data-state',
-    'done',
-    { timeout: 60_000 },
-  );
+  await ingestInto(page, 'Notes', [markdownNote('# Notes\n\nThe spare key is under the blue flower pot.\n')]);
   await page.evaluate(seedAdapterKeyAndCache);
   while (!(await page.locator('[data-action="theme"]').getAttribute('aria-label'))?.includes('Dark'))
     await page.locator('[data-action="theme"]').click();

@@ -18,22 +18,33 @@ harvest in the blue notebook.
 The apple trees are pruned in February, before the sap rises, and the cuttings go to the compost.
 `;
 
-/**
- * In the Documents view (open): a new collection `name` with `orchardNotes` as notes.md and the three-page
- * PDF fixture as guide.pdf, each ingested to the end.
- */
-export async function ingestHandbook(page: Page, name = 'Handbook'): Promise<void> {
+type FileToAdd = { name: string; mimeType: string; buffer: Buffer };
+
+/** In the Documents view (open): a new collection `name` with `files`, each ingested to the end. */
+export async function ingestInto(page: Page, name: string, files: FileToAdd[]): Promise<void> {
   const view = documentsView(page);
   await view.locator('#collection-name').fill(name);
   await view.locator('#collection-name').press('Enter');
-  await view.locator('#file-input').setInputFiles([
-    { name: 'notes.md', mimeType: 'text/markdown', buffer: Buffer.from(orchardNotes) },
-    { name: 'guide.pdf', mimeType: 'application/pdf', buffer: readFileSync('tests/fixtures/pdf/guide.pdf') },
-  ]);
-  for (const file of ['notes.md', 'guide.pdf'])
+  await view.locator('#file-input').setInputFiles(files);
+  for (const { name: file } of files)
     await expect(view.locator(`[data-testid="ingest-task"][data-file="${file}"]`)).toHaveAttribute(
       'data-state',
       'done',
       { timeout: 60_000 },
     );
+}
+
+/** A Markdown file notes.md with `text`. */
+export const markdownNote = (text: string): FileToAdd => ({
+  name: 'notes.md',
+  mimeType: 'text/markdown',
+  buffer: Buffer.from(text),
+});
+
+/** A collection `name` with `orchardNotes` as notes.md and the three-page PDF fixture as guide.pdf. */
+export function ingestHandbook(page: Page, name = 'Handbook'): Promise<void> {
+  return ingestInto(page, name, [
+    markdownNote(orchardNotes),
+    { name: 'guide.pdf', mimeType: 'application/pdf', buffer: readFileSync('tests/fixtures/pdf/guide.pdf') },
+  ]);
 }

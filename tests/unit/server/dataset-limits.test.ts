@@ -24,6 +24,25 @@ function writeFile(name: string, write: (fd: number) => void): string {
 const validate = (file: string) =>
   validateDataset(file, { maxTokens: model.maxTokens, tokens: createChatTokens(model.dir) });
 
+/** Runs `work`, sampling every 5 ms how far resident memory and array buffers grew past where they began. */
+async function withPeakMemory<T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  global.gc?.();
+  const before = process.memoryUsage();
+  let peak = 0;
+  const sample = () => {
+    const now = process.memoryUsage();
+    peak = Math.max(peak, now.rss - before.rss, now.arrayBuffers - before.arrayBuffers);
+  };
+  const sampler = setInterval(sample, 5);
+  try {
+    const result = await work();
+    sample();
+    return { result, peak };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
 describe('line limits', () => {
   it('refuses a 50 MB line within 1 s and within 64 MB of extra memory, and reads the lines after it', async () => {
     const file = writeFile('long.jsonl', (fd) => {
@@ -32,17 +51,9 @@ describe('line limits', () => {
       fs.writeSync(fd, '\n');
       for (let i = 0; i < 10; i++) fs.writeSync(fd, chatLine(i) + '\n');
     });
-    global.gc?.();
-    const before = process.memoryUsage();
-    let peak = 0;
-    const sampler = setInterval(() => {
-      const now = process.memoryUsage();
-      peak = Math.max(peak, now.rss - before.rss, now.arrayBuffers - before.arrayBuffers);
-    }, 5);
     const started = performance.now();
-    const report = await validate(file);
+    const { result: report, peak } = await withPeakMemory(() => validate(file));
     const elapsed = performance.now() - started;
-    clearInterval(sampler);
     expect(elapsed).toBeLessThan(1000);
     expect(peak).toBeLessThan(64 * 2 ** 20);
     expect(report.errors[0]).toMatchObject({ line: 1, code: 'line_too_long' });
@@ -70,15 +81,7 @@ describe('line limits', () => {
         );
       }
     });
-    global.gc?.();
-    const before = process.memoryUsage();
-    let peak = 0;
-    const sampler = setInterval(() => {
-      const now = process.memoryUsage();
-      peak = Math.max(peak, now.rss - before.rss, now.arrayBuffers - before.arrayBuffers);
-    }, 5);
-    const report = await validate(file);
-    clearInterval(sampler);
+    const { result: report, peak } = await withPeakMemory(() => validate(file));
     expect(report.examples + report.bad_lines).toBe(1200);
     expect(peak).toBeLessThan(64 * 2 ** 20);
   });
