@@ -3,13 +3,13 @@ import { measureShellCost } from './support/app-measures.ts';
 import { app } from './support/app.ts';
 
 // A fast shell: on a cold profile, the JavaScript fetched before `hearth:interactive` (the mark the
-// Chat view sets when the message box is usable) is at most 150 kB gzip.
+// Chat view sets when the message box is usable) is at most 150 kB gzip, and the mark comes at most
+// 1,000 ms after navigation started.
 
-test('the JavaScript fetched before the app is interactive is at most 150 kB gzip', async ({ page }) => {
+test('the app is interactive within 1,000 ms, after at most 150 kB gzip of JavaScript', async ({ page }) => {
   await page.goto(app);
   await expect(page.locator('#message')).toBeEditable();
   const { interactiveMs, scripts, shellKbGzip } = await measureShellCost(page, 'dist');
-  expect(Number.isFinite(interactiveMs)).toBe(true);
   console.log(
     JSON.stringify({
       shell_kb_gzip: Number(shellKbGzip.toFixed(1)),
@@ -22,6 +22,7 @@ test('the JavaScript fetched before the app is interactive is at most 150 kB gzi
     false,
   );
   expect(shellKbGzip).toBeLessThanOrEqual(150);
+  expect(interactiveMs).toBeLessThanOrEqual(1000);
 });
 
 // At 360 px the links do not all fit: the navigation scrolls sideways, and a shade at the edge with
