@@ -14,6 +14,7 @@ export default tseslint.config(
       'bench/.models/',
       'dev-dist/',
       'docs/api/',
+      '.build/',
     ],
   },
   js.configs.recommended,

@@ -2,6 +2,9 @@ import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from './tests/e2e/chromium.ts';
 import { devPort, previewPort } from './tests/e2e/support/ports.ts';
 
+// One id per run, inherited by the workers: the library is built once per run (tests/e2e/library/library-build.ts).
+process.env.HEARTH_E2E_RUN ??= `${process.pid}-${Date.now()}`;
+
 export default defineConfig({
   testDir: 'tests/e2e',
   testMatch: '**/*.spec.ts',

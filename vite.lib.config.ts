@@ -1,16 +1,18 @@
 import { defineConfig, type Plugin } from 'vite';
+import { a2aSdkBuffer } from './scripts/vite/a2a-sdk-buffer.ts';
 
 /**
  * The library build (`dist/lib/`, ES modules): src/index.ts with its dependencies bundled, the
  * workers as their own chunks and onnxruntime's .wasm as files beside them. Library mode would inline
- * every asset as base64 (a 28 MB binary inside a script); `?no-inline` keeps them files.
+ * every asset as base64 (a 28 MB binary inside a script); `?no-inline` keeps them files (and the
+ * `.mjs` glue that ORT's threads fetch on another origin's page, see browser-wasm-paths.ts).
  */
 function wasmAsFiles(): Plugin {
   return {
     name: 'hearth-wasm-as-files',
     enforce: 'pre',
     async resolveId(source, importer, options) {
-      if (!/\.wasm\?url$/.test(source)) return null;
+      if (!/\.(?:wasm|mjs)\?url$/.test(source)) return null;
       return this.resolve(`${source}&no-inline`, importer, { ...options, skipSelf: true });
     },
     // onnxruntime's own fallback URLs (`new URL('ort-….wasm', import.meta.url)`, used only when no
@@ -52,14 +54,15 @@ function workersAsBundlersExpect(): Plugin {
 
 /**
  * web-llm (6 MB minified, one module) stays a dependency, imported only when an MLC model is loaded:
- * bundled, it would be one file over the 2 MB a script may weigh here.
+ * bundled, it would be one file over the 2 MB a script may weigh here. The libraries the subpath
+ * entries adapt to are the user's own (peer dependencies): their copy is the one their agents use.
  */
-const external = ['@mlc-ai/web-llm'];
+const external = ['@mlc-ai/web-llm', '@openai/agents-core', '@ai-sdk/provider'];
 
 export default defineConfig({
   publicDir: false,
   base: './',
-  plugins: [wasmAsFiles(), workersAsBundlersExpect()],
+  plugins: [wasmAsFiles(), workersAsBundlersExpect(), a2aSdkBuffer()],
   worker: { format: 'es', plugins: () => [wasmAsFiles()], rolldownOptions: { external } },
   build: {
     outDir: 'dist/lib',
@@ -67,7 +70,18 @@ export default defineConfig({
     target: 'es2022',
     sourcemap: true,
     minify: true,
-    lib: { entry: 'src/index.ts', formats: ['es'], fileName: 'index' },
+    // The package's front door and its subpaths (package.json `exports`), each its own file, and the
+    // web component (one script tag); code they share goes to shared chunks.
+    lib: {
+      entry: {
+        index: 'src/index.ts',
+        'openai-agents': 'src/openai-agents.ts',
+        'ai-sdk': 'src/ai-sdk.ts',
+        'hearth-chat': 'src/hearth-chat.ts',
+      },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
     rolldownOptions: { external },
   },
 });

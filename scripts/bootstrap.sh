@@ -28,3 +28,9 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   # that is unreachable here; package.json denies its install script, and older npm reads this variable.
   ONNXRUNTIME_NODE_INSTALL=skip npm ci --no-audit --no-fund
 fi
+
+# The AI SDK's tests have their own install (tests/ai-sdk/package.json says why): ai 7 declares
+# Node >= 22, which the project itself does not need.
+if [ ! -d tests/ai-sdk/node_modules ] || [ tests/ai-sdk/package-lock.json -nt tests/ai-sdk/node_modules/.package-lock.json ]; then
+  (cd tests/ai-sdk && npm ci --no-audit --no-fund)
+fi

@@ -1,3 +1,4 @@
+import { createAgents, type AgentsApi, type AgentsOptions } from '../agent/index.ts';
 import type { Progress } from '../core/progress.ts';
 import type { EmbedService, EmbedServiceLoadOptions } from '../engines/embed/index.ts';
 import type { LlmLoadOptions, LlmService } from '../engines/llm/service.ts';
@@ -40,18 +41,29 @@ export interface HearthConfig {
   embedderHost?: EngineHost;
   /** Document store settings; the store embeds with `embedder`. */
   rag?: RagServiceOptions;
+  /** Where the RAG worker runs; default: a dedicated worker (workers/rag.worker.ts). */
+  ragHost?: () => Worker;
   /** LoRA adapter sync with a fine-tuning server, opened by `hearth.adapters()`. */
   adapters?: HearthAdapterConfig;
   /** Download and load progress of the lazily started models. */
   onProgress?: (progress: HearthProgress) => void;
-  // Agents join here (tools, runs, pipelines), wired to `chat` and `rag` like the pieces above.
+  /** Agents (`hearth.agents`): they talk to `chat`; `search_documents` searches `rag` when an embedder is configured. */
+  agents?: HearthAgentsConfig;
 }
+
+/** Settings of `hearth.agents`; the chat engine and the document store are wired in by the runtime. */
+export type HearthAgentsConfig = Omit<AgentsOptions, 'model' | 'rag'>;
 
 export interface Hearth {
   /** OpenAI-shaped chat: `hearth.chat.completions.create({ messages, stream })`. */
   chat: ChatHandle;
   embedder: EmbedderHandle;
   rag: RagHandle;
+  /**
+   * Agents on the local model: `agents.run({ pipeline, input })` streams events and resolves with
+   * the answer; runs, approvals and traces are kept in IndexedDB (see src/agent/README.md).
+   */
+  agents: AgentsApi;
   /** The model store: catalog, downloads (pause, resume, cancel), storage; its worker starts on first use. */
   models: ModelsHandle;
   /**
@@ -160,7 +172,7 @@ export function createHearth(config: HearthConfig = {}): Hearth {
   // loads no embedding model.
   const store = lazy(async () => {
     alive('This Hearth');
-    return startRag({ ...config.rag, embedder });
+    return startRag({ ...config.rag, embedder, workerHost: config.ragHost });
   });
   const stopRag = () => store.reset((started) => started.dispose());
   const rag: RagHandle = {
@@ -186,11 +198,20 @@ export function createHearth(config: HearthConfig = {}): Hearth {
     });
   });
 
+  // Agents open their database on first use; their model calls go through `chat`, which loads the
+  // model on the first turn like any other chat call.
+  const agents = createAgents({
+    ...config.agents,
+    model: { create: (request) => chat.completions.create(request) },
+    ...(config.embedder ? { rag: { search: (request) => rag.search(request) } } : {}),
+  });
+
   const models = createModels();
   return {
     chat,
     embedder,
     rag,
+    agents,
     models,
     adapters: (settings) => {
       if (settings) {
@@ -202,6 +223,7 @@ export function createHearth(config: HearthConfig = {}): Hearth {
     dispose() {
       if (disposed) return;
       disposed = true;
+      agents.dispose();
       sync.reset((started) => started.stop());
       stopRag();
       stopEmbedder();

@@ -5,6 +5,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { serveFolders, type StaticServer } from './library/static-server.ts';
 import {
   examplePath,
+  interopExamplePath,
   prepareScratchProject,
   repoRoot,
   type ScratchProject,
@@ -58,6 +59,10 @@ test('the tarball carries the library build: workers and WASM as files, no scrip
   const files = project.packed.map((file) => file.path);
   expect(files).toContain('dist/lib/index.js');
   expect(files).toContain('dist/lib/types/index.d.ts');
+  for (const subpath of ['openai-agents', 'ai-sdk']) {
+    expect(files).toContain(`dist/lib/${subpath}.js`);
+    expect(files).toContain(`dist/lib/types/${subpath}.d.ts`);
+  }
   expect(files.some((file) => /^dist\/lib\/assets\/llm\.worker-[\w-]+\.js$/.test(file))).toBe(true);
   expect(files.some((file) => /^dist\/lib\/assets\/embed\.worker-[\w-]+\.js$/.test(file))).toBe(true);
   expect(files.filter((file) => file.endsWith('.wasm')).length).toBeGreaterThanOrEqual(2);
@@ -94,8 +99,20 @@ test('dist/lib loaded unbundled through an import map chats with the demo model'
   expect(server.requested.some((path) => /^\/lib\/assets\/ort-wasm-[\w.-]+\.wasm$/.test(path))).toBe(true);
 });
 
-test('the README shows exactly the example these pages run', () => {
+test('a Vite app bundling the subpaths runs an OpenAI Agents JS agent and the AI SDK on the demo model', async ({
+  page,
+}) => {
+  const server = await serveFolders({ '/': project.interopDist, '/models': models });
+  servers.push(server);
+  const answers = JSON.parse(await answerOn(page, `${server.url}/`)) as { agent: unknown; aiSdk: unknown };
+  // The tiny model's words are not checked: only that each library got its answer from it.
+  expect(answers).toEqual({ agent: expect.any(String), aiSdk: expect.any(String) });
+  expect(server.requested.some((path) => path.startsWith('/models/hearth-demo/tiny-llama-chat/'))).toBe(true);
+});
+
+test('the README shows exactly the examples these pages run', () => {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
-  const example = readFileSync(examplePath, 'utf8');
-  expect(readme).toContain('```ts\n' + example + '```');
+  for (const path of [examplePath, interopExamplePath]) {
+    expect(readme).toContain('```ts\n' + readFileSync(path, 'utf8') + '```');
+  }
 });

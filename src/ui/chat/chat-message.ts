@@ -6,6 +6,7 @@ import { citationStyles } from './citation-styles.ts';
 import { linkCitations, renderSources } from './citations.ts';
 import type { AnswerStats, StoredMessage } from './conversation.ts';
 import { markdownStyles } from './markdown-styles.ts';
+import { copyText, handleAnswerClick } from './markdown/answer-clicks.ts';
 import { renderFull, StreamingMarkdown } from './markdown/streaming-markdown.ts';
 
 /** What an answer is doing right now, shown under it while it is written. */
@@ -165,47 +166,9 @@ export class ChatMessageElement extends LitElement {
     }
   }
 
-  private async copy(text: string, target?: HTMLButtonElement): Promise<void> {
-    let ok = true;
-    try {
-      await navigator.clipboard.writeText(text);
-    } catch {
-      ok = false;
-    }
-    if (target) {
-      target.textContent = ok ? 'Copied' : 'Copy failed';
-      setTimeout(() => (target.textContent = 'Copy'), 1500);
-    } else {
-      this.copied = ok;
-      setTimeout(() => (this.copied = false), 1500);
-    }
-  }
-
-  private async onBodyClick(event: Event): Promise<void> {
-    const target = event.target as HTMLElement;
-    const copyButton = target.closest<HTMLButtonElement>('button[data-copy-code]');
-    if (copyButton) {
-      const code = copyButton.closest('.code-block')?.querySelector('pre code')?.textContent ?? '';
-      return this.copy(code, copyButton);
-    }
-    const loadButton = target.closest<HTMLButtonElement>('button[data-load-image]');
-    if (loadButton) {
-      const { imageUrlToLoad } = await import('./markdown/sanitize.ts');
-      const url = imageUrlToLoad(loadButton.dataset.loadImage);
-      const holder = loadButton.closest('.remote-image');
-      if (!url || !holder) return;
-      const image = document.createElement('img');
-      image.alt = holder.firstChild?.textContent?.replace(/^Image: /, '').trim() ?? '';
-      image.referrerPolicy = 'no-referrer';
-      image.addEventListener('error', () => {
-        const note = document.createElement('span');
-        note.className = 'remote-image';
-        note.textContent = `The image at ${new URL(url).host} could not be loaded (the host may not allow it here).`;
-        image.replaceWith(note);
-      });
-      image.src = url;
-      holder.replaceWith(image);
-    }
+  private async copy(text: string): Promise<void> {
+    this.copied = await copyText(text);
+    setTimeout(() => (this.copied = false), 1500);
   }
 
   private emit(name: string, detail: unknown = this.message.id): void {
@@ -243,7 +206,7 @@ export class ChatMessageElement extends LitElement {
                   <button @click=${() => (this.editing = false)}>Cancel</button>
                 </div>`
             : html`<div class="text">${message.content}</div>`
-          : html`<div class="markdown" @click=${this.onBodyClick}></div>
+          : html`<div class="markdown" @click=${handleAnswerClick}></div>
               ${renderSources(message.sources)}`
       }
       ${this.renderState()} ${message.stats ? renderStats(message.stats) : nothing} ${this.renderActions()}

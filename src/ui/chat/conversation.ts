@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { sourceSchema } from './citations.ts';
 import { groundingSchema, noGrounding } from './grounding.ts';
+import { defaultSampling, samplingSchema } from './sampling.ts';
+
+export { defaultSampling, samplingSchema, type Sampling } from './sampling.ts';
 
 /** What one answer ran on and how fast: all from the final chunk's `usage` and the engine's capabilities. */
 export const answerStatsSchema = z.object({
@@ -28,13 +31,6 @@ export const messageSchema = z.object({
   sources: z.array(sourceSchema).optional(),
 });
 
-export const samplingSchema = z.object({
-  temperature: z.number().min(0).max(2),
-  top_p: z.number().gt(0).max(1),
-  max_tokens: z.number().int().min(1).max(32_768),
-  seed: z.number().int().optional(),
-});
-
 export const conversationSchema = z.object({
   id: z.string().min(1),
   title: z.string(),
@@ -53,10 +49,7 @@ export const conversationSchema = z.object({
 
 export type AnswerStats = z.infer<typeof answerStatsSchema>;
 export type StoredMessage = z.infer<typeof messageSchema>;
-export type Sampling = z.infer<typeof samplingSchema>;
 export type Conversation = z.infer<typeof conversationSchema>;
-
-export const defaultSampling: Sampling = { temperature: 0.7, top_p: 0.95, max_tokens: 256 };
 
 export function newId(): string {
   return crypto.randomUUID();

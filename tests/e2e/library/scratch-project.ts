@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
+import { buildLibraryOnce, repoRoot } from './library-build.ts';
 
 /**
  * Uses the library as a consumer does: builds dist/lib and runs `npm pack`, then installs the
@@ -12,8 +13,10 @@ import ts from 'typescript';
  * this repository's node_modules before `npm install --offline`, which then finds them satisfied.
  * Also runnable alone: `npx tsx tests/e2e/library/scratch-project.ts`.
  */
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export { repoRoot };
 export const examplePath = join(repoRoot, 'tests/e2e/library/example.ts');
+/** The README's example of the subpaths, with OpenAI Agents JS and the AI SDK. */
+export const interopExamplePath = join(repoRoot, 'tests/e2e/library/interop-example.ts');
 const bin = (name: string) => join(repoRoot, 'node_modules', name);
 
 export interface ScratchProject {
@@ -27,6 +30,8 @@ export interface ScratchProject {
   viteDist: string;
   /** A page that loads dist/lib unbundled through an import map. */
   importMapPage: string;
+  /** The subpaths' example (agents-core and the AI SDK), built by Vite with its default configuration. */
+  interopDist: string;
 }
 
 function run(command: string, args: string[], cwd: string): string {
@@ -63,6 +68,28 @@ export const isCode = (error: unknown) => error instanceof HearthError && error.
 createHearth({ chat: { backend: 'no-such-backend' } });
 `;
 
+/** The subpaths, against the peer libraries' own types: each adapter is what its library takes. */
+const SUBPATH_CHECKS = `import type { LanguageModelV4 } from '@ai-sdk/provider';
+import type { Model, ModelProvider } from '@openai/agents-core';
+import { createHearth } from '@hearth-runtime/hearth';
+import { HearthLanguageModel } from '@hearth-runtime/hearth/ai-sdk';
+import { HearthModel, HearthModelProvider } from '@hearth-runtime/hearth/openai-agents';
+
+const hearth = createHearth();
+export const model: Model = new HearthModel(hearth.chat, { adapter: 'support@3' });
+export const provider: ModelProvider = new HearthModelProvider(hearth.chat);
+export const languageModel: LanguageModelV4 = new HearthLanguageModel(hearth.chat, { modelId: 'tiny' });
+// @ts-expect-error: Hearth's own fields are a closed set
+new HearthModel(hearth.chat, { service_tier: 'flex' });
+`;
+
+/** The optional peers and the libraries the subpaths serve, from where this repository installs them. */
+const PEERS: Record<string, string> = {
+  '@openai/agents-core': join(repoRoot, 'node_modules/@openai/agents-core'),
+  '@ai-sdk/provider': join(repoRoot, 'tests/ai-sdk/node_modules/@ai-sdk/provider'),
+  ai: join(repoRoot, 'tests/ai-sdk/node_modules/ai'),
+};
+
 const INDEX_HTML = `<!doctype html>
 <html lang="en">
   <head><meta charset="UTF-8" /><title>scratch app</title></head>
@@ -87,8 +114,9 @@ const IMPORT_MAP_HTML = `<!doctype html>
 
 export function prepareScratchProject(): ScratchProject {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-consumer-'));
-  // prepack builds the library too; run apart here so that npm pack's stdout is only its JSON.
-  run('npm', ['run', '--silent', 'build:lib'], repoRoot);
+  // prepack builds the library too; built apart here (once per run, shared with the component's
+  // specs) so that npm pack's stdout is only its JSON.
+  buildLibraryOnce();
   const packed = run('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', dir], repoRoot);
   const [pack] = JSON.parse(packed) as Array<{
     filename: string;
@@ -106,19 +134,32 @@ export function prepareScratchProject(): ScratchProject {
     name: string;
     dependencies: Record<string, string>;
   };
-  for (const dependency of Object.keys(manifest.dependencies)) {
-    const link = join(app, 'node_modules', dependency);
-    mkdirSync(dirname(link), { recursive: true });
-    symlinkSync(bin(dependency), link, 'dir');
-  }
+  const link = (dependency: string, target: string) => {
+    const path = join(app, 'node_modules', dependency);
+    mkdirSync(dirname(path), { recursive: true });
+    symlinkSync(target, path, 'dir');
+  };
+  for (const dependency of Object.keys(manifest.dependencies)) link(dependency, bin(dependency));
   run('npm', ['install', tarball, '--offline', '--no-audit', '--no-fund', '--ignore-scripts'], app);
+  // Optional peers, linked after the install, which would remove them as packages nobody asked for.
+  for (const [dependency, target] of Object.entries(PEERS)) link(dependency, target);
 
   copyFileSync(examplePath, join(app, 'src/main.ts'));
   writeFileSync(join(app, 'src/types.ts'), TYPE_CHECKS);
+  writeFileSync(join(app, 'src/subpaths.ts'), SUBPATH_CHECKS);
   writeFileSync(join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
   writeFileSync(join(app, 'index.html'), INDEX_HTML);
+  copyFileSync(interopExamplePath, join(app, 'src/interop.ts'));
   run(process.execPath, [bin('typescript/bin/tsc'), '-p', '.'], app);
   run(process.execPath, [bin('vite/bin/vite.js'), 'build', '--logLevel', 'warn'], app);
+
+  // The subpaths' example as a second app in the same project (same node_modules), also built with
+  // Vite's defaults: its own folder, whose index.html loads the example.
+  const interopApp = join(app, 'interop');
+  mkdirSync(interopApp);
+  writeFileSync(join(interopApp, 'index.html'), INDEX_HTML.replace('/src/main.ts', '/main.ts'));
+  copyFileSync(interopExamplePath, join(interopApp, 'main.ts'));
+  run(process.execPath, [bin('vite/bin/vite.js'), 'build', '--logLevel', 'warn'], interopApp);
 
   // The same example, unbundled: types stripped, the bare import left to the page's import map.
   const importMapPage = join(dir, 'import-map');
@@ -136,6 +177,7 @@ export function prepareScratchProject(): ScratchProject {
     installedLib: join(app, 'node_modules', manifest.name, 'dist/lib'),
     viteDist: join(app, 'dist'),
     importMapPage,
+    interopDist: join(interopApp, 'dist'),
   };
 }
 

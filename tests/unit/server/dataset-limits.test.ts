@@ -172,14 +172,29 @@ describe('the API while a validation runs', () => {
       expect(performance.now() - again).toBeLessThan(firstMs / 5); // computed once
 
       // A file deleted while it is validated: the validation stops, and its waiter learns why.
-      const doomed = await upload(ordinaryFile(path.join(dir, 'doomed.jsonl'), 4).file);
+      // The file is large enough (32 MiB: 200 ms or more at the fastest rate measured) that the DELETE, sent the
+      // moment the server has started its validation, arrives while the worker is still reading it.
+      const doomed = await upload(ordinaryFile(path.join(dir, 'doomed.jsonl'), 32).file);
+      const reports = server.services.reports;
+      const get = reports.get.bind(reports);
+      const validating = new Promise<void>((resolve) => {
+        reports.get = (...args) => {
+          resolve();
+          return get(...args);
+        };
+      });
       const pending = validation(doomed);
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await validating;
       const deleted = await fetch(`${server.url}/v1/files/${doomed}`, { method: 'DELETE', headers: auth });
       expect(deleted.status).toBe(200);
       const response = await pending;
       expect(response.status).toBe(404);
-      expect(((await response.json()) as { error: { code: string } }).error.code).toBe('file_not_found');
+      expect(await response.json()).toMatchObject({
+        error: {
+          code: 'file_not_found',
+          message: expect.stringMatching(/deleted while it was being validated/),
+        },
+      });
     } finally {
       await server.close();
     }

@@ -43,6 +43,11 @@ export class PrefixCache {
     return this.cachedTokens;
   }
 
+  /** The tokens held under `key` (none under another key). */
+  tokensFor(key: CacheKey): readonly number[] {
+    return this.key === cacheKeyString(key) ? this.cachedTokens : [];
+  }
+
   /** How much of the held KV serves `promptIds`; nothing when the key differs. */
   plan(key: CacheKey, promptIds: readonly number[]): ReusePlan {
     const sameKey = this.key === cacheKeyString(key);
@@ -62,4 +67,33 @@ export class PrefixCache {
     this.key = null;
     this.cachedTokens = [];
   }
+}
+
+export interface ExactTokenizer {
+  encode(text: string): number[];
+  decodeExact(ids: number[]): string | undefined;
+}
+
+/**
+ * Tokenizes a prompt so that it starts with the cached tokens wherever they spell its start. A
+ * model may write a text with other tokens than the tokenizer would choose for it (constrained
+ * decoding often does: `wea`+`ther` where encoding gives `we`+`ather`); the chat template then
+ * renders that turn as the same text, but encoding it afresh would give other ids from the first
+ * such token on, and the cache would serve nothing after it. Keeping the model's own tokens for the
+ * text they spell leaves the prompt's text unchanged and lets the next turn prefill only what is
+ * new. A few trailing tokens may be dropped to reach a whole character.
+ */
+export function encodeAfterCached(
+  text: string,
+  cached: readonly number[],
+  tokenizer: ExactTokenizer,
+): number[] {
+  for (let trim = 0; trim <= 4 && trim < cached.length; trim++) {
+    const ids = cached.slice(0, cached.length - trim);
+    const prefix = tokenizer.decodeExact(ids);
+    if (prefix === undefined) break; // not a byte-level tokenizer: decoding may not be exact
+    if (prefix.length === 0 || prefix.includes('\uFFFD')) continue;
+    if (text.startsWith(prefix)) return [...ids, ...tokenizer.encode(text.slice(prefix.length))];
+  }
+  return tokenizer.encode(text);
 }

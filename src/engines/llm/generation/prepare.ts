@@ -1,5 +1,6 @@
 import { HearthError } from '../../../core/errors.ts';
 import type { ChatCompletionRequest } from '../contract.ts';
+import { encodeAfterCached } from '../cache/prefix-cache.ts';
 import { fitPrompt, type OverflowPolicy } from '../prompt/budget.ts';
 import { samplingOf, stopsOf } from '../request.ts';
 import { randomSeed } from '../sampling/rng.ts';
@@ -14,6 +15,8 @@ export interface PrepareContext {
   contextLength: number;
   overflow: OverflowPolicy;
   hooks?: GenerationHooksFactory;
+  /** Tokens the KV cache holds for this request's key: kept where they spell the prompt's start. */
+  cachedTokens?: readonly number[];
 }
 
 /** Room kept for the answer when old turns are dropped and the request sets no max_tokens. */
@@ -41,7 +44,11 @@ export async function prepareGeneration(
   const fitted = fitPrompt({
     messages: request.messages,
     encode: (messages) =>
-      tokenizer.encode(template.render(messages, { tools: request.tools, addGenerationPrompt: true })),
+      encodeAfterCached(
+        template.render(messages, { tools: request.tools, addGenerationPrompt: true }),
+        context.cachedTokens ?? [],
+        tokenizer,
+      ),
     contextLength: context.contextLength,
     maxNewTokens: request.max_tokens,
     defaultReserve: Math.min(DEFAULT_RESERVE, Math.floor(context.contextLength / 4)),

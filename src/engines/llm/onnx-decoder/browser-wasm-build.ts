@@ -1,4 +1,6 @@
+import plainMjsUrl from 'onnxruntime-web/ort-wasm-simd-threaded.mjs?url';
 import plainWasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.wasm?url';
+import { wasmPathsFor } from '../../ort-setup/browser-wasm-paths.ts';
 import type { OrtModule } from './decoder-runtime.ts';
 
 /**
@@ -10,7 +12,7 @@ import type { OrtModule } from './decoder-runtime.ts';
 export async function loadWasmBuild(threads: number): Promise<OrtModule> {
   const module = (await import('onnxruntime-web/wasm')) as OrtModule;
   module.env.wasm.numThreads = threads;
-  module.env.wasm.wasmPaths = { wasm: plainWasmUrl };
+  module.env.wasm.wasmPaths = wasmPathsFor(plainWasmUrl, plainMjsUrl);
   module.env.logLevel = 'error';
   return module;
 }

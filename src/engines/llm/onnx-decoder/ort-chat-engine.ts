@@ -148,7 +148,9 @@ export class OrtChatEngine implements ChatEngine {
     }
     // Before any work: an unknown adapter is the caller's mistake, not a generation failure.
     const adapterId = loaded.adapters?.cacheId(request.adapter) ?? null;
+    const key = this.cacheKey(loaded, adapterId);
     const plan = await prepareGeneration(request, {
+      cachedTokens: this.prefixCache.tokensFor(key),
       tokenizer: loaded.tokenizer,
       template: loaded.template,
       vocabSize: loaded.vocabSize,
@@ -157,10 +159,7 @@ export class OrtChatEngine implements ChatEngine {
       ...(this.options.hooks ? { hooks: this.options.hooks } : {}),
     });
     const identity = newIdentity(request.model ?? loaded.capabilities.modelId);
-    const chunks = toChunks(
-      this.run(loaded, plan, this.cacheKey(loaded, adapterId), request.adapter),
-      identity,
-    );
+    const chunks = toChunks(this.run(loaded, plan, key, request.adapter), identity);
     if (request.stream) return chunks;
     const completion = await collectCompletion(chunks);
     throwIfAborted(request.signal);

@@ -36,6 +36,15 @@ export class ChatTokenizer implements TokenDecoder {
     return this.tokenizer.decode(ids, { skip_special_tokens: true });
   }
 
+  /**
+   * The exact text of `ids`, special tokens included, or undefined where decoding is not exact
+   * (only byte-level BPE maps every token back to its bytes without normalising).
+   */
+  decodeExact(ids: number[]): string | undefined {
+    if (this.vocabType() !== 'byte_level') return undefined;
+    return this.tokenizer.decode(ids, { skip_special_tokens: false });
+  }
+
   tokenToId(token: string): number | undefined {
     return this.tokenizer.token_to_id(token);
   }
