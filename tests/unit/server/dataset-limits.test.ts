@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, validateDataset } from '../../../server/datasets/validate.ts';
 import { createChatTokens } from '../../../server/datasets/chat-tokens.ts';
 import { ModelCatalog } from '../../../server/models/catalog.ts';
-import { chatLine, DEMO_MODEL, REPO, startTestServer, tempDir } from './helpers.ts';
-import { ordinaryFile } from './ordinary-dataset.ts';
+import { DEMO_MODEL, REPO, startTestServer, tempDir } from './helpers.ts';
+import { longLineFile, ordinaryFile } from './ordinary-dataset.ts';
+import { withPeakMemory } from './peak-memory.ts';
 
 const catalog = new ModelCatalog(path.join(REPO, 'public/models'));
 const model = catalog.get(DEMO_MODEL)!;
@@ -24,33 +25,9 @@ function writeFile(name: string, write: (fd: number) => void): string {
 const validate = (file: string) =>
   validateDataset(file, { maxTokens: model.maxTokens, tokens: createChatTokens(model.dir) });
 
-/** Runs `work`, sampling every 5 ms how far resident memory and array buffers grew past where they began. */
-async function withPeakMemory<T>(work: () => Promise<T>): Promise<{ result: T; peak: number }> {
-  global.gc?.();
-  const before = process.memoryUsage();
-  let peak = 0;
-  const sample = () => {
-    const now = process.memoryUsage();
-    peak = Math.max(peak, now.rss - before.rss, now.arrayBuffers - before.arrayBuffers);
-  };
-  const sampler = setInterval(sample, 5);
-  try {
-    const result = await work();
-    sample();
-    return { result, peak };
-  } finally {
-    clearInterval(sampler);
-  }
-}
-
 describe('line limits', () => {
   it('refuses a 50 MB line within 1 s and within 64 MB of extra memory, and reads the lines after it', async () => {
-    const file = writeFile('long.jsonl', (fd) => {
-      const block = Buffer.alloc(1 << 20, 0x61);
-      for (let i = 0; i < 50; i++) fs.writeSync(fd, block);
-      fs.writeSync(fd, '\n');
-      for (let i = 0; i < 10; i++) fs.writeSync(fd, chatLine(i) + '\n');
-    });
+    const { file } = longLineFile(path.join(dir, 'long.jsonl'));
     const started = performance.now();
     const { result: report, peak } = await withPeakMemory(() => validate(file));
     const elapsed = performance.now() - started;

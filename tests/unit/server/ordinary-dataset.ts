@@ -53,3 +53,17 @@ export function ordinaryFile(
   }
   return { file, examples, bytes };
 }
+
+/** A 50 MB line of non-JSON (past the 1 MiB line cap 50 times over), then `after` ordinary lines. */
+export function longLineFile(file: string, after = 10): { file: string; examples: number } {
+  const fd = fs.openSync(file, 'w');
+  try {
+    const block = Buffer.alloc(1 << 20, 0x61);
+    for (let i = 0; i < 50; i++) fs.writeSync(fd, block);
+    fs.writeSync(fd, '\n');
+    for (let i = 0; i < after; i++) fs.writeSync(fd, ordinaryLine(i) + '\n');
+  } finally {
+    fs.closeSync(fd);
+  }
+  return { file, examples: after };
+}
