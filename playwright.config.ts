@@ -1,8 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { chromiumArgs, chromiumExecutable } from './tests/e2e/chromium.ts';
+import { devPort, previewPort } from './tests/e2e/support/ports.ts';
 
-const devPort = Number(process.env.E2E_DEV_PORT ?? 5199);
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
 // One id per run, inherited by the workers: the library is built once per run (tests/e2e/library/library-build.ts).
 process.env.HEARTH_E2E_RUN ??= `${process.pid}-${Date.now()}`;
 

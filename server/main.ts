@@ -35,6 +35,9 @@ async function main(argv: string[]): Promise<void> {
   }
   const config = loadConfig(process.env, args);
   const server = await startServer(config);
+  // A server started for use validates the first file or job soon: load the validation worker now, off the
+  // request path. (Servers started by tests leave it to the first validation.)
+  server.services.reports.warm();
   console.log(
     `hearth: fine-tuning API on ${server.url} (executor: ${config.executor}, data: ${config.dataDir})`,
   );

@@ -28,6 +28,21 @@ export function paintTimes(arrivals: readonly number[], mutations: readonly numb
   });
 }
 
+/**
+ * Tokens painted per second: (n − 1) intervals from the first token the view took to the last one painted.
+ * Starting at the first paint instead would reward a view that holds its first tokens back and paints them
+ * together later (a shorter span for the same count, a rate above the stream's).
+ */
+export function paintedPerSecond(arrivals: readonly number[], paints: readonly number[]): number {
+  if (arrivals.length !== paints.length || arrivals.length < 2)
+    throw new Error(
+      `A painted rate needs as many paints as tokens, two or more (${arrivals.length}, ${paints.length}).`,
+    );
+  const span = paints[paints.length - 1]! - arrivals[0]!;
+  if (!(span > 0)) throw new Error('The tokens were painted all at once: no rate can be taken from them.');
+  return ((arrivals.length - 1) * 1000) / span;
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('No values to take a median of.');
   const sorted = [...values].sort((a, b) => a - b);

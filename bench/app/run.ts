@@ -8,14 +8,15 @@ import { lastAnswer, measureShellCost, streamLongAnswer } from '../../tests/e2e/
 import { launchBenchChromium, printResult, reportPageErrors } from '../lib/browser.ts';
 import { textOnlyBias } from '../lib/text-only-bias.ts';
 import type { AppBenchEngine, AppBenchHarness, AppBenchSettings, StreamRecord } from './engine-page.ts';
-import { median, paintTimes, tokensPerSecond } from './rates.ts';
+import { median, paintedPerSecond, paintTimes, tokensPerSecond } from './rates.ts';
 
 /**
  * `npm run bench:app`: the assistant app's production build, served by `vite preview`, measured in
  * headless Chromium. One JSON line:
  *
  * - decode_ratio: tokens painted per second in the Chat view (each token's paint is the first change
- *   to the answer's DOM after the view took it, on the main thread) ÷ tokens received per second by
+ *   to the answer's DOM after the view took it, on the main thread; the rate runs from the first token
+ *   taken to the last one painted) ÷ tokens received per second by
  *   a page without UI (bench/app/engine.html) reading the same stream: same SmolLM2-135M-shaped
  *   model, same prompt, greedy, the same number of new tokens, the same worker engine from the same
  *   build, WASM with one thread. The median of BENCH_APP_ROUNDS paired runs (app, then the page
@@ -205,7 +206,7 @@ async function measureDecodeRatio(browser: Browser, origin: string): Promise<num
       throw new Error(
         `The two pages got different streams (${inApp.arrivals.length} and ${bareRun.arrivals.length} chunks).`,
       );
-    const painted = tokensPerSecond(paintTimes(inApp.arrivals, inApp.mutations));
+    const painted = paintedPerSecond(inApp.arrivals, paintTimes(inApp.arrivals, inApp.mutations));
     const received = tokensPerSecond(bareRun.arrivals);
     ratios.push(painted / received);
     console.error(

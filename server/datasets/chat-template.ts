@@ -30,6 +30,8 @@ export interface ChatSpecials {
 export interface ChatRenderer {
   /** The text the trainer tokenizes: always Jinja's render. */
   render(example: ChatExample): string;
+  /** The same text as render(example), spliced from a cached skeleton when the template allows it. */
+  text(example: ChatExample): string;
   /** UTF-8 bytes of NFC(render(example)), from a cached skeleton when the template allows it. */
   nfcBytes(example: ChatExample): number;
 }
@@ -54,7 +56,7 @@ export function createChatRenderer(chatTemplate: string | undefined, specials: C
     !!chatTemplate &&
     VERBATIM_CONTENT_TEMPLATES.has(crypto.createHash('sha256').update(chatTemplate).digest('hex'));
   const nfcBytesOf = (text: string) => Buffer.byteLength(text.normalize('NFC'));
-  if (!verbatim) return { render, nfcBytes: (example) => nfcBytesOf(render(example)) };
+  if (!verbatim) return { render, text: render, nfcBytes: (example) => nfcBytesOf(render(example)) };
 
   /** Literal pieces alternating with content indices ([text, index, text, ..., text]), and their bytes. */
   const skeletons = new Map<string, { pieces: Array<string | number>; literalBytes: number; nfc: boolean }>();
@@ -100,15 +102,30 @@ export function createChatRenderer(chatTemplate: string | undefined, specials: C
     }
     return key;
   };
-  const nfcBytes = (example: ChatExample): number => {
+  /** The example's skeleton and its non-empty contents, or null when a content is not a string. */
+  const split = (example: ChatExample) => {
     const contents: string[] = [];
     for (const { content } of example.messages) {
       if (typeof content === 'string') {
         if (content) contents.push(content);
-      } else if (content !== undefined && content !== null) return nfcBytesOf(render(example)); // content parts
+      } else if (content !== undefined && content !== null) return null; // content parts
     }
     const key = keyOf(example);
-    const skeleton = skeletons.get(key) ?? skeletonOf(key, withPlaceholders(example));
+    return { skeleton: skeletons.get(key) ?? skeletonOf(key, withPlaceholders(example)), contents };
+  };
+  const splice = (pieces: Array<string | number>, contents: string[]): string => {
+    let text = '';
+    for (const piece of pieces) text += typeof piece === 'number' ? contents[piece] : piece;
+    return text;
+  };
+  const text = (example: ChatExample): string => {
+    const parts = split(example);
+    return parts ? splice(parts.skeleton.pieces, parts.contents) : render(example);
+  };
+  const nfcBytes = (example: ChatExample): number => {
+    const parts = split(example);
+    if (!parts) return nfcBytesOf(render(example));
+    const { skeleton, contents } = parts;
     let bytes = skeleton.literalBytes;
     let ascii = skeleton.nfc;
     for (const piece of skeleton.pieces) {
@@ -118,10 +135,7 @@ export function createChatRenderer(chatTemplate: string | undefined, specials: C
       if (length !== content.length) ascii = false;
       bytes += length;
     }
-    if (ascii) return bytes;
-    let text = '';
-    for (const piece of skeleton.pieces) text += typeof piece === 'number' ? contents[piece] : piece;
-    return nfcBytesOf(text);
+    return ascii ? bytes : nfcBytesOf(splice(skeleton.pieces, contents));
   };
-  return { render, nfcBytes };
+  return { render, text, nfcBytes };
 }

@@ -65,6 +65,11 @@ export class DatasetReports {
       }
   }
 
+  /** Starts the validation worker now rather than on the first request (ValidationPool.warm). */
+  warm(): void {
+    this.pool.warm();
+  }
+
   close(): Promise<void> {
     return this.pool.close();
   }

@@ -1,39 +1,21 @@
 import { readFileSync } from 'node:fs';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.ts';
+import { app, expectFitsWindow, lastAnswer, send } from './support/app.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
+import { ingestInto, markdownNote } from './support/documents.ts';
 
-// Accessibility of the shell and the Chat view on the production build: axe finds no serious or
-// critical violation in either theme, at 360 px and on a desktop, with the help dialog open; nothing
-// is wider than the window; every action works from the keyboard. The screenshots go to the README.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
+// Accessibility of the app on the production build: axe finds no serious or critical violation in
+// either theme, at 360 px (and, for the shell and the Chat view, on a desktop), on every view and with
+// each dialog open; nothing is wider than the window; every action works from the keyboard. The
+// screenshots go to the README. (The training consent dialog is checked the same way in
+// app-adapters.spec.ts, the erase dialog in app-erase.spec.ts, sources and citations in app-cite.spec.ts.)
 const sample = readFileSync('tests/fixtures/markdown/sample-answer.md', 'utf8');
 
 const layouts = [
   { name: '360', viewport: { width: 360, height: 740 } },
   { name: 'desktop', viewport: { width: 1280, height: 800 } },
 ] as const;
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
-async function expectFitsWindow(page: Page) {
-  const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-    scrollWidth: document.documentElement.scrollWidth,
-    innerWidth: window.innerWidth,
-  }));
-  expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
-}
-
-async function ask(page: Page, text: string) {
-  await page.locator('#message').fill(text);
-  await page.locator('#message').press('Enter');
-}
 
 for (const theme of ['light', 'dark'] as const) {
   for (const layout of layouts) {
@@ -47,24 +29,24 @@ for (const theme of ['light', 'dark'] as const) {
       await expect(page.locator('html')).toHaveAttribute('data-theme', theme);
 
       // The shell with the empty chat.
-      expect(await seriousViolations(page)).toEqual([]);
+      await expectNoSeriousViolations(page);
       await expectFitsWindow(page);
       await page.screenshot({ path: `docs/screenshots/shell-${theme}-${layout.name}.png` });
 
       // A conversation with a table, a list and highlighted code.
       await page.evaluate(installScriptedEngine, { pieces: tokenPieces(sample), delayMs: 2 });
-      await ask(page, 'Where should a web app keep its notes offline?');
-      const answer = page.locator('hearth-chat-message:not([role-user])').last();
+      await send(page, 'Where should a web app keep its notes offline?');
+      const answer = lastAnswer(page);
       await expect(answer.locator('[data-testid="answer-stats"]')).toBeVisible();
       await expect(answer.locator('.code-block .hljs-keyword').first()).toBeVisible();
-      expect(await seriousViolations(page)).toEqual([]);
+      await expectNoSeriousViolations(page);
       await expectFitsWindow(page);
       await page.screenshot({ path: `docs/screenshots/chat-${theme}-${layout.name}.png` });
 
       // The help dialog.
       await page.locator('[data-action="help"]').click();
       await expect(page.locator('hearth-help-dialog dialog')).toBeVisible();
-      expect(await seriousViolations(page)).toEqual([]);
+      await expectNoSeriousViolations(page);
       await expectFitsWindow(page);
       await page.keyboard.press('Escape');
       await expect(page.locator('hearth-help-dialog dialog')).toBeHidden();
@@ -96,7 +78,7 @@ test('everything by keyboard: tab to Send and press Enter, and the shortcuts', a
   await page.keyboard.press('Shift+Escape');
   await page.keyboard.type('Another one');
   await page.keyboard.press('Enter');
-  const second = page.locator('hearth-chat-message:not([role-user])').last();
+  const second = lastAnswer(page);
   await expect(second.locator('[data-state="writing"]')).toBeVisible();
   await page.keyboard.press('Escape');
   await expect(second.locator('[data-state="stopped"]')).toBeVisible();
@@ -127,4 +109,58 @@ test('everything by keyboard: tab to Send and press Enter, and the shortcuts', a
   await page.keyboard.press('Enter');
   await expect(page).toHaveURL(/#\/device$/);
   await expect(page.locator('hearth-device-panel')).toBeVisible();
+});
+
+/** axe in the light and the dark theme, and nothing wider than the window, on what the page shows now. */
+async function expectAccessibleInBothThemes(page: Page, what: string) {
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
+    await expectNoSeriousViolations(page, `${what}, ${theme} theme`);
+    await expectFitsWindow(page);
+  }
+}
+
+test('every view and its dialogs at 360 px, in both themes: no serious axe violation, nothing wider than the window', async ({
+  page,
+}) => {
+  await page.setViewportSize({ width: 360, height: 740 });
+  await page.goto(app);
+  await expect(page.locator('#message')).toBeEditable();
+  await expectAccessibleInBothThemes(page, 'chat');
+  await page.locator('[data-action="settings"]').click();
+  await expect(page.locator('hearth-chat-settings dialog')).toBeVisible();
+  await expectAccessibleInBothThemes(page, 'chat settings dialog');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('hearth-chat-settings dialog')).toBeHidden();
+
+  // Documents: a collection with a file, a search, the passage a result opens, the delete confirmation.
+  await page.getByRole('link', { name: 'Documents' }).click();
+  const documents = page.locator('hearth-documents-view');
+  await ingestInto(page, 'Notes', [
+    markdownNote('# Notes\n\nThe spare key is under the blue flower pot by the door.\n'),
+  ]);
+  await documents.locator('#query').fill('where is the spare key');
+  await documents.locator('#query').press('Enter');
+  await expect(documents.locator('[data-testid="result"]').first()).toBeVisible();
+  await expectAccessibleInBothThemes(page, 'documents');
+  await documents.locator('[data-testid="result"] a').first().click();
+  await expect(documents.locator('hearth-passage-dialog dialog')).toBeVisible();
+  await expectAccessibleInBothThemes(page, 'passage dialog');
+  await page.keyboard.press('Escape');
+  await expect(documents.locator('hearth-passage-dialog dialog')).toHaveCount(0);
+  await documents.locator('[data-action="delete-collection"]').click();
+  await expect(documents.locator('[data-action="confirm-delete"]')).toBeVisible();
+  await expectAccessibleInBothThemes(page, 'delete collection confirmation');
+
+  for (const view of ['Models', 'Adapters', 'Agents', 'Device'] as const) {
+    await page.locator('nav[aria-label="Views"]').getByRole('link', { name: view }).click();
+    await expect(page.locator(`hearth-${view.toLowerCase()}-view`)).toBeVisible();
+    await expectAccessibleInBothThemes(page, view);
+  }
+
+  // The Device view for the README, beside the other views' screenshots.
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await page.evaluate(() => (document.documentElement.dataset.theme = 'light'));
+  await expect(page.locator('hearth-device-panel [data-field="webgpu"]')).not.toBeEmpty();
+  await page.screenshot({ path: 'docs/screenshots/device.png' });
 });

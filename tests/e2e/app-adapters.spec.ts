@@ -1,74 +1,31 @@
 import { readFileSync } from 'node:fs';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
-import { loadConfig } from '../../server/config.ts';
-import { startServer, type RunningServer } from '../../server/server.ts';
-import { DEMO_PROJECT, publishDemoAdapter } from '../../scripts/demo-seed.ts';
+import { app, ask, expectFitsWindow, lastAnswer, openSettings } from './support/app.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
+import { startFineTuningServer, type FineTuningServer } from './support/fine-tuning-server.ts';
 
 // The Adapters view on the production build against a real fine-tuning server on loopback (local executor,
 // the real PyTorch trainer): sync lists the demo adapter, choosing it changes the demo model's greedy answer,
 // a conversation is sent for training with consent and followed to the end, another is cancelled, and the
 // key is in no export.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
 
-let server: RunningServer;
-let dataDir: string;
+let tuning: FineTuningServer;
 let key: string;
 
 test.beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'hearth-app-adapters-'));
-  server = await startServer(
-    loadConfig({}, [], {
-      port: 0,
-      dataDir,
-      corsOrigins: `http://127.0.0.1:${previewPort}`,
-      minTrainingExamples: 1,
-      trainerDevice: 'cpu',
-      pollIntervalMs: 100,
-    }),
-  );
-  await publishDemoAdapter(server.services);
-  key = server.services.keys.create(DEMO_PROJECT, 'training').key;
+  tuning = await startFineTuningServer(new URL(app).origin);
+  key = tuning.key;
 });
-test.afterAll(async () => {
-  await server?.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+test.afterAll(async () => tuning?.close());
 
 test.describe.configure({ mode: 'serial' });
-
-const lastAnswer = (page: Page) => page.locator('hearth-chat-message:not([role-user])').last();
-
-async function ask(page: Page, text: string): Promise<string> {
-  const before = await page.locator('hearth-chat-message').count();
-  await page.locator('#message').fill(text);
-  await page.locator('#message').press('Enter');
-  await expect(page.locator('hearth-chat-message')).toHaveCount(before + 2);
-  await expect(lastAnswer(page).locator('[data-testid="answer-stats"]')).toBeVisible({ timeout: 150_000 });
-  return lastAnswer(page).locator('.markdown').innerText();
-}
-
-async function seriousViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).analyze();
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** axe in both themes, and nothing wider than the window. */
 async function checkAccessible(page: Page) {
   for (const theme of ['light', 'dark'] as const) {
     await page.evaluate((t) => (document.documentElement.dataset.theme = t), theme);
-    expect(await seriousViolations(page), theme).toEqual([]);
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    await expectNoSeriousViolations(page, theme);
+    await expectFitsWindow(page);
   }
 }
 
@@ -90,17 +47,15 @@ test('adapters: sync, choose per chat, send for training with consent, cancel, k
   await expect(page.locator('#message')).toBeEditable();
 
   // A greedy answer of the demo model without an adapter.
-  await page.locator('[data-action="settings"]').click();
-  await page.locator('hearth-chat-settings #temperature').fill('0');
-  await page.locator('hearth-chat-settings button[type="submit"]').click();
-  const plain = await ask(page, 'What is Hearth?');
+  await openSettings(page, { temperature: '0' });
+  const plain = await ask(page, 'What is Hearth?', 150_000);
   await expect(lastAnswer(page).locator('[data-stat="adapter"]')).toHaveText('adapter: none');
   const chatUrl = page.url();
 
   // Settings, then sync: the demo adapter arrives and is ready on this device.
   await page.goto(`${app}#/adapters`);
   const view = page.locator('hearth-adapters-view');
-  await view.locator('input[name="baseUrl"]').fill(server.url);
+  await view.locator('input[name="baseUrl"]').fill(tuning.url);
   await view.locator('input[name="apiKey"]').fill(key);
   await view.locator('[data-action="save-settings"]').click();
   await view.locator('[data-action="sync"]').click();
@@ -113,7 +68,7 @@ test('adapters: sync, choose per chat, send for training with consent, cancel, k
   // The same question with the adapter chosen for this chat: the answer changes, and says which adapter.
   await page.goto(chatUrl);
   await page.locator('[data-action="adapter"]').selectOption('demo-upper');
-  const adapted = await ask(page, 'What is Hearth?');
+  const adapted = await ask(page, 'What is Hearth?', 150_000);
   await expect(lastAnswer(page).locator('[data-stat="adapter"]')).toHaveText('adapter: demo-upper');
   expect(adapted).not.toBe(plain);
   const letters = adapted.replace(/[^A-Za-z]/g, '');
@@ -125,7 +80,7 @@ test('adapters: sync, choose per chat, send for training with consent, cancel, k
     const text = await download(page, action);
     expect(text).toContain('What is Hearth?');
     expect(text).not.toContain(key);
-    expect(text).not.toContain(server.url);
+    expect(text).not.toContain(tuning.url);
   }
 
   // Send this conversation for training: the dialog shows exactly the line that is uploaded.

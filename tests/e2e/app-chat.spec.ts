@@ -1,56 +1,16 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.ts';
+import { app, clickStopWhenWriting, lastAnswer, openSettings, send } from './support/app.ts';
 
 // The assistant app on the production build (vite preview), driving the bundled demo model.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
-
-const lastAnswer = (page: Page) => page.locator('hearth-chat-message:not([role-user])').last();
-
-async function ask(page: Page, text: string) {
-  const input = page.locator('#message');
-  await input.fill(text);
-  await input.press('Enter');
-}
-
-async function openSettings(page: Page, values: Record<string, string>) {
-  await page.locator('[data-action="settings"]').click();
-  const dialog = page.locator('hearth-chat-settings dialog');
-  await expect(dialog).toBeVisible();
-  for (const [field, value] of Object.entries(values)) await dialog.locator(`#${field}`).fill(value);
-  await dialog.locator('button[type="submit"]').click();
-  await expect(dialog).toBeHidden();
-}
-
-/** In the page: clicks Stop as soon as the newest answer shows text (or says why it could not). */
-async function clickStopWhenWriting(): Promise<string> {
-  const view = document
-    .querySelector('hearth-app')
-    ?.shadowRoot?.querySelector('hearth-chat-view')?.shadowRoot;
-  const before = view?.querySelectorAll('hearth-chat-message').length ?? 0;
-  const deadline = performance.now() + 60_000;
-  while (performance.now() < deadline) {
-    await new Promise((resolve) => requestAnimationFrame(resolve));
-    const messages = view?.querySelectorAll('hearth-chat-message') ?? [];
-    const answer = messages.length > before ? messages[messages.length - 1] : undefined;
-    const text = answer?.shadowRoot?.querySelector('.markdown')?.textContent ?? '';
-    const stop = view?.querySelector<HTMLButtonElement>('[data-action="stop"]');
-    if (text.trim() && stop) {
-      stop.click();
-      return 'clicked';
-    }
-    if (text.trim()) return 'the answer ended before Stop could be clicked';
-  }
-  return 'no answer text within 60 s';
-}
 
 test('ask the demo model: a streamed answer with its stats, stop, regenerate, edit and resend, kept after reload', async ({
   page,
 }) => {
   await page.goto(app);
   await expect(page.locator('#message')).toBeEditable();
-  await ask(page, 'What is Hearth?');
+  await send(page, 'What is Hearth?');
   await expect(page).toHaveURL(/#\/chat\/[\w-]+$/);
   const answer = lastAnswer(page);
   await expect(answer.locator('[data-testid="answer-stats"]')).toBeVisible({ timeout: 60_000 });
@@ -64,11 +24,10 @@ test('ask the demo model: a streamed answer with its stats, stop, regenerate, ed
   await expect(page.locator('[role="status"]')).toHaveText(/^Answer ready: /);
   const firstText = await answer.locator('.markdown').innerText();
 
-  // Stop: a long sampled answer, stopped once its first words are on screen. The demo model may end
-  // a sampled answer within a few frames, so the click is made from the page the moment text shows.
+  // Stop: a long sampled answer, stopped once its first words are on screen.
   await openSettings(page, { max_tokens: '400', temperature: '1' });
   const stopped = page.evaluate(clickStopWhenWriting);
-  await ask(page, 'Tell me a long story.');
+  await send(page, 'Tell me a long story.');
   expect(await stopped).toBe('clicked');
   const streaming = lastAnswer(page);
   await expect(streaming.locator('[data-state="stopped"]')).toBeVisible();
@@ -100,7 +59,7 @@ test('ask the demo model: a streamed answer with its stats, stop, regenerate, ed
 async function scriptedChat(page: Page, question: string, answer: string) {
   await page.evaluate(installScriptedEngine, { pieces: tokenPieces(answer), delayMs: 1 });
   await page.locator('[data-action="new-chat"]').click();
-  await ask(page, question);
+  await send(page, question);
   await expect(lastAnswer(page).locator('[data-testid="answer-stats"]')).toBeVisible();
 }
 
@@ -149,7 +108,7 @@ test('export as JSON and Markdown, import both into a fresh profile', async ({ p
     pieces: tokenPieces('## Day one\n\n- Alfama\n- Tram 28'),
     delayMs: 1,
   });
-  await ask(page, 'Plan a day in Lisbon');
+  await send(page, 'Plan a day in Lisbon');
   await expect(lastAnswer(page).locator('[data-testid="answer-stats"]')).toBeVisible();
 
   const exported: Record<string, string> = {};

@@ -1,35 +1,13 @@
-import AxeBuilder from '@axe-core/playwright';
 import { readFileSync } from 'node:fs';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.ts';
+import { app, expectFitsWindow, lastAnswer, send } from './support/app.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
+import { ingestHandbook, passageMark } from './support/documents.ts';
 
 // Chat answers from "my documents" on the production build: the real RAG worker, embedder and
 // IndexedDB, and the demo chat model. The demo model's words mean nothing, so the assertions are on
 // what retrieval decided (the sources stored with the answer and their links), not on the wording.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
-
-const notes = `# Orchard log
-
-## Hives
-
-Four hives stand under the walnut tree. Every May the keeper weighs each hive and notes the honey
-harvest in the blue notebook.
-
-## Pruning
-
-The apple trees are pruned in February, before the sap rises, and the cuttings go to the compost.
-`;
-
-const documents = (page: Page) => page.locator('hearth-documents-view');
-const lastAnswer = (page: Page) => page.locator('hearth-chat-message:not([role-user])').last();
-const passageMark = (page: Page) => documents(page).locator('hearth-passage-dialog mark');
-
-async function ask(page: Page, text: string) {
-  const input = page.locator('#message');
-  await input.fill(text);
-  await input.press('Enter');
-}
 
 test('use my documents: a streamed answer with sources, kept after reload and exported; a citation opens its passage highlighted', async ({
   page,
@@ -37,24 +15,7 @@ test('use my documents: a streamed answer with sources, kept after reload and ex
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(`${app}#/documents`);
-  await documents(page).locator('#collection-name').fill('Handbook');
-  await documents(page).locator('#collection-name').press('Enter');
-  await documents(page)
-    .locator('#file-input')
-    .setInputFiles([
-      { name: 'notes.md', mimeType: 'text/markdown', buffer: Buffer.from(notes) },
-      {
-        name: 'guide.pdf',
-        mimeType: 'application/pdf',
-        buffer: readFileSync('tests/fixtures/pdf/guide.pdf'),
-      },
-    ]);
-  for (const file of ['notes.md', 'guide.pdf'])
-    await expect(documents(page).locator(`[data-testid="ingest-task"][data-file="${file}"]`)).toHaveAttribute(
-      'data-state',
-      'done',
-      { timeout: 60_000 },
-    );
+  await ingestHandbook(page);
 
   // The switch and the collection belong to the conversation.
   await page.getByRole('link', { name: 'Chat' }).click();
@@ -64,7 +25,7 @@ test('use my documents: a streamed answer with sources, kept after reload and ex
   await expect(page).toHaveURL(/#\/chat\/[\w-]+$/);
 
   // The real model answers; the sources come from the hybrid search of the question.
-  await ask(page, 'Where does the keeper note the honey harvest of each hive?');
+  await send(page, 'Where does the keeper note the honey harvest of each hive?');
   const answer = lastAnswer(page);
   await expect(answer.locator('[data-testid="answer-stats"]')).toBeVisible({ timeout: 90_000 });
   await expect(answer.locator('[data-stat="model"]')).toHaveText('hearth-demo/tiny-llama-chat');
@@ -90,7 +51,7 @@ test('use my documents: a streamed answer with sources, kept after reload and ex
     pieces: tokenPieces('The archive keeps snapshots [1]. Not `[1]` in code, nor [9].'),
     delayMs: 2,
   });
-  await ask(page, 'What does the lighthouse keeper archive keep as snapshots?');
+  await send(page, 'What does the lighthouse keeper archive keep as snapshots?');
   const cited = lastAnswer(page);
   await expect(cited.locator('[data-testid="answer-stats"]')).toBeVisible({ timeout: 60_000 });
   await expect(cited.locator('[data-testid="sources"] li', { hasText: 'guide.pdf' }).first()).toContainText(
@@ -112,11 +73,8 @@ test('use my documents: a streamed answer with sources, kept after reload and ex
   ] as const) {
     await page.emulateMedia({ colorScheme });
     await page.setViewportSize({ width, height: 800 });
-    const { violations } = await new AxeBuilder({ page }).analyze();
-    expect(
-      violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id),
-    ).toEqual([]);
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
+    await expectNoSeriousViolations(page, colorScheme);
+    await expectFitsWindow(page);
   }
   await page.setViewportSize({ width: 1280, height: 800 });
 

@@ -1,11 +1,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { expectNoSeriousViolations } from './support/axe.ts';
+import { app } from './support/app.ts';
 
 // The Documents view of the assistant app on the production build (vite preview), with the
 // bundled demo embedding model and the real RAG worker, IndexedDB and pdfjs.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
 
 const notes = `# Field notes
 

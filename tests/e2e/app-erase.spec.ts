@@ -1,13 +1,13 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
+import { app, ask, expectFitsWindow } from './support/app.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
+import { ingestInto, markdownNote } from './support/documents.ts';
 
 // "Delete all my data" on the production build: data of every kind is made (a conversation with
 // the demo model, which also keeps the model's files in OPFS; an ingested document; adapter files,
 // a key and a cached file as the Adapters and Models views keep them; the theme), the Device view
 // erases it behind a confirm dialog, and afterwards the site's storage is what a new profile has
 // after the same page load, and the app answers again.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
 
 interface Snapshot {
   databases: Record<string, Record<string, number>>;
@@ -80,13 +80,6 @@ async function seedAdapterKeyAndCache(): Promise<void> {
   await (await caches.open('hearth-models')).put('/models/example/config.json', new Response('{}'));
 }
 
-async function seriousViolations(page: Page) {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
-
 /** A snapshot taken once the page has stopped changing its storage (two equal ones, 300 ms apart). */
 async function settledSnapshot(page: Page): Promise<Snapshot> {
   let previous = await page.evaluate(storageSnapshot);
@@ -96,13 +89,6 @@ async function settledSnapshot(page: Page): Promise<Snapshot> {
     if (JSON.stringify(next) === JSON.stringify(previous)) return next;
     previous = next;
   }
-}
-
-async function ask(page: Page, text: string) {
-  await page.locator('#message').fill(text);
-  await page.locator('#message').press('Enter');
-  const answer = page.locator('hearth-chat-message:not([role-user])').last();
-  await expect(answer.locator('[data-testid="answer-stats"]')).toBeVisible({ timeout: 60_000 });
 }
 
 test('delete all my data: every store emptied behind a confirm dialog, the app as on a new profile', async ({
@@ -122,19 +108,7 @@ test('delete all my data: every store emptied behind a confirm dialog, the app a
   await page.goto(app);
   await ask(page, 'Remember that my cat is called Miso.');
   await page.goto(`${app}#/documents`);
-  const documents = page.locator('hearth-documents-view');
-  await documents.locator('#collection-name').fill('Notes');
-  await documents.locator('#collection-name').press('Enter');
-  await documents.locator('#file-input').setInputFiles({
-    name: 'notes.md',
-    mimeType: 'text/markdown',
-    buffer: Buffer.from('# Notes\n\nThe spare key is under the blue flower pot.\n'),
-  });
-  await expect(documents.locator('[data-testid="ingest-task"][data-file="notes.md"]')).toHaveAttribute(
-    'data-state',
-    'done',
-    { timeout: 60_000 },
-  );
+  await ingestInto(page, 'Notes', [markdownNote('# Notes\n\nThe spare key is under the blue flower pot.\n')]);
   await page.evaluate(seedAdapterKeyAndCache);
   while (!(await page.locator('[data-action="theme"]').getAttribute('aria-label'))?.includes('Dark'))
     await page.locator('[data-action="theme"]').click();
@@ -159,12 +133,8 @@ test('delete all my data: every store emptied behind a confirm dialog, the app a
     await page.locator('[data-action="erase"]').click();
     await expect(dialog).toBeVisible();
     await expect(dialog.locator('[data-action="cancel-erase"]')).toBeFocused();
-    expect(await seriousViolations(page)).toEqual([]);
-    const { scrollWidth, innerWidth } = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      innerWidth: window.innerWidth,
-    }));
-    expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+    await expectNoSeriousViolations(page, theme);
+    await expectFitsWindow(page);
     await page.keyboard.press(theme === 'Dark' ? 'Escape' : 'Enter'); // Enter on the focused Cancel
     await expect(dialog).toBeHidden();
   }

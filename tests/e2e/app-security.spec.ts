@@ -1,20 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { installScriptedEngine, tokenPieces } from './pages/app-scripted-engine.ts';
+import { app, lastAnswer, send } from './support/app.ts';
 import { openUnderTrustedTypes, watchRequests } from './support/requests.ts';
 
 // Model output is untrusted. A hostile answer, fed to the Chat view of the production build as a
 // scripted stream, must not run anything nor make the browser contact another host.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
 const hostile = readFileSync('tests/fixtures/markdown/hostile-answer.md', 'utf8');
 
 async function streamHostileAnswer(page: Page) {
   await page.evaluate(installScriptedEngine, { pieces: tokenPieces(hostile), delayMs: 2 });
-  const input = page.locator('#message');
-  await input.fill('Summarise the report.');
-  await input.press('Enter');
-  const answer = page.locator('hearth-chat-message:not([role-user])').last();
+  await send(page, 'Summarise the report.');
+  const answer = lastAnswer(page);
   await expect(answer.locator('[data-testid="answer-stats"]')).toBeVisible();
   await expect(answer.locator('.markdown')).toContainText('Styled text');
   return answer;
@@ -78,10 +75,8 @@ test("under require-trusted-types-for 'script' the app renders answers and runs 
   ).toBe('TypeError');
 
   // The real engine: its worker starts through the default policy (same-origin script URLs only).
-  const input = page.locator('#message');
-  await input.fill('What is Hearth?');
-  await input.press('Enter');
-  const real = page.locator('hearth-chat-message:not([role-user])').last();
+  await send(page, 'What is Hearth?');
+  const real = lastAnswer(page);
   await expect(real.locator('[data-stat="model"]')).toHaveText('hearth-demo/tiny-llama-chat', {
     timeout: 60_000,
   });

@@ -2,17 +2,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
 import { measureShellCost } from './support/app-measures.ts';
+import { app } from './support/app.ts';
 
 // A fast shell: on a cold profile, the JavaScript fetched before `hearth:interactive` (the mark the
-// Chat view sets when the message box is usable) is at most 150 kB gzip.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
+// Chat view sets when the message box is usable) is at most 150 kB gzip, and the mark comes at most
+// 1,000 ms after navigation started.
 
-test('the JavaScript fetched before the app is interactive is at most 150 kB gzip', async ({ page }) => {
+test('the app is interactive within 1,000 ms, after at most 150 kB gzip of JavaScript', async ({ page }) => {
   await page.goto(app);
   await expect(page.locator('#message')).toBeEditable();
   const { interactiveMs, scripts, shellKbGzip } = await measureShellCost(page, 'dist');
-  expect(Number.isFinite(interactiveMs)).toBe(true);
   console.log(
     JSON.stringify({
       shell_kb_gzip: Number(shellKbGzip.toFixed(1)),
@@ -25,6 +24,7 @@ test('the JavaScript fetched before the app is interactive is at most 150 kB gzi
     false,
   );
   expect(shellKbGzip).toBeLessThanOrEqual(150);
+  expect(interactiveMs).toBeLessThanOrEqual(1000);
 
   // Nor the Agents view or the SDKs it reaches remote tools with: each is known by a string only its
   // own code holds, found in the build (so the check cannot pass by finding nothing), and no chunk

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
+import { app } from './support/app.ts';
 import { lastAnswer, streamLongAnswer } from './support/app-measures.ts';
 
 // Streaming must never slow the model: while a long Markdown answer streams into the Chat view
 // (production build), no main-thread task may run longer than 50 ms, the final full parse and
 // highlighting included.
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const app = `http://127.0.0.1:${previewPort}/`;
+
 // Three code blocks of 42-59 lines, a GFM table, nested lists: ~1,500 token-sized pieces.
 const longAnswer = readFileSync('tests/fixtures/markdown/long-answer.md', 'utf8');
 

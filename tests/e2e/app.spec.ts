@@ -1,7 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-
-const previewPort = Number(process.env.E2E_PREVIEW_PORT ?? 5198);
-const devPort = Number(process.env.E2E_DEV_PORT ?? 5199);
+import { devPort, previewPort } from './support/app.ts';
 
 async function expectDevicePanel(page: Page) {
   const panel = page.locator('hearth-device-panel');

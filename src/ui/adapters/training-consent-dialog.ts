@@ -1,6 +1,6 @@
 import { css, html, LitElement } from 'lit';
 import { formatBytes } from '../../core/format-bytes.ts';
-import { controls } from '../shell/shared-styles.ts';
+import { controls, dialogStyles } from '../shell/shared-styles.ts';
 
 export interface ConsentRequest {
   /** The conversation's title, for the heading. */
@@ -30,23 +30,13 @@ export class TrainingConsentDialog extends LitElement {
 
   static override styles = [
     controls,
+    dialogStyles,
     css`
-      dialog {
-        color: var(--fg);
-        background: var(--surface);
-        border: 1px solid var(--border);
-        border-radius: 12px;
-        padding: 1rem 1.1rem;
-        width: min(40rem, calc(100vw - 1.5rem));
-        max-height: calc(100dvh - 2rem);
-        box-sizing: border-box;
+      :host {
+        --dialog-width: 40rem;
       }
-      dialog::backdrop {
-        background: rgb(0 0 0 / 45%);
-      }
-      h2 {
-        margin: 0 0 0.5rem;
-        font-size: 1.15rem;
+      dialog h2 {
+        margin-bottom: 0.5rem;
         overflow-wrap: anywhere;
       }
       p {
@@ -77,11 +67,8 @@ export class TrainingConsentDialog extends LitElement {
         width: 1.1rem;
         height: 1.1rem;
       }
-      .actions {
-        display: flex;
+      dialog .actions {
         flex-wrap: wrap;
-        justify-content: flex-end;
-        gap: 0.5rem;
         margin-top: 0.9rem;
       }
     `,

@@ -67,7 +67,7 @@ export const controls = css`
 `;
 
 /**
- * The modal dialogs' frame (help, chat settings, cited passage): one look, one backdrop. A dialog
+ * The modal dialogs' frame (help, chat settings, cited passage, erase, training consent): one look, one backdrop. A dialog
  * sets `--dialog-width` for its own width; it never grows wider than the window less a margin.
  */
 export const dialogStyles = css`

@@ -43,20 +43,63 @@ function current(): Hearth {
   return hearth;
 }
 
-async function greedy() {
+async function greedy(adapter?: string) {
   const completion = await current().chat.completions.create({
     messages: question,
     temperature: 0,
     max_tokens: 12,
+    ...(adapter ? { adapter } : {}),
   });
   return completion.choices[0]!.message.content;
 }
 
-/** The same request through createChat in its own worker: what the facade must answer too. */
-async function direct() {
+/**
+ * Adapter sync through the facade with a server chosen at run time: one sync pass, then the same question
+ * with and without the adapter it made current. `hearth.adapters()` without settings is the same sync.
+ */
+async function syncAdapters(settings: { baseUrl: string; apiKey: string }, name: string) {
+  const hearth = current();
+  const sync = await hearth.adapters(settings);
+  const opened = sync.currentAll(); // what the device had stored, handed over without the network
+  const report = await sync.sync();
+  const ref = sync.resolve(name);
+  return {
+    opened,
+    report,
+    ref,
+    same: (await hearth.adapters()) === sync,
+    engine: (await hearth.chat.adapters.list()).map((adapter) => adapter.ref),
+    base: await greedy(),
+    adapted: await greedy(ref),
+  };
+}
+
+async function fetchBytes(path: string): Promise<Uint8Array> {
+  const response = await fetch(path);
+  if (!response.ok) throw new Error(`${path}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+/**
+ * The same request through createChat in its own worker: what the facade must answer too. With `adapter`,
+ * a fixture adapter's files (tests/fixtures/adapters/<adapter>) are loaded by hand and the request names it.
+ */
+async function direct(adapter?: string) {
   const chat = await createChat({ backend: 'ort', model: chatModel, device: 'wasm', dtype: 'fp32' });
   try {
-    const completion = await chat.completions.create({ messages: question, temperature: 0, max_tokens: 12 });
+    if (adapter) {
+      const dir = `/tests/fixtures/adapters/${adapter}`;
+      await chat.adapters.load(`${adapter}@1`, {
+        config: await fetchBytes(`${dir}/adapter_config.json`),
+        weights: await fetchBytes(`${dir}/adapter_model.safetensors`),
+      });
+    }
+    const completion = await chat.completions.create({
+      messages: question,
+      temperature: 0,
+      max_tokens: 12,
+      ...(adapter ? { adapter: `${adapter}@1` } : {}),
+    });
     return completion.choices[0]!.message.content;
   } finally {
     chat.dispose();
@@ -72,6 +115,13 @@ Object.assign(globalThis, {
     listCollections: () => current().rag.listCollections(),
     embedDimensions: async () => (await current().embedder.embed(['hello'])).map((v) => v.length),
     dispose: () => current().dispose(),
+    syncAdapters,
+    /** Opens adapter sync and makes one pass, or says why it could not. */
+    adapterFailure: (settings?: { baseUrl: string; apiKey: string }) =>
+      current()
+        .adapters(settings)
+        .then((sync) => sync.sync())
+        .then(() => null, errorOf),
     attempt: async (what: 'chat' | 'embed' | 'rag') => {
       const work = {
         chat: () => greedy(),

@@ -1,9 +1,11 @@
 // The byte-length bounds that let validation skip tokenizing hold against the real tokenizer and chat template.
 import fs from 'node:fs';
 import path from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createChatRenderer } from '../../../server/datasets/chat-template.ts';
 import { createChatTokens, longestTokenBytes } from '../../../server/datasets/chat-tokens.ts';
+import { createTokenCounter } from '../../../server/datasets/token-count.ts';
 import { validateDataset } from '../../../server/datasets/validate.ts';
 import type { ChatExample } from '../../../server/models/catalog.ts';
 import { seededRng } from '../../../src/engines/llm/sampling/rng.ts';
@@ -38,6 +40,14 @@ const PIECES = [
   '{"a": 1}',
   '123456789',
   '\u0301', // a combining mark with nothing before it
+  '   ', // whitespace runs: the pre-tokenizer's `\s+(?!\S)` leaves the last space to the next word
+  '\n\n',
+  '\t',
+  " it's",
+  "'LL",
+  ' 42',
+  '!?',
+  '<|im_start|><|im_end|>', // added tokens back to back
 ];
 
 function randomExample(random: () => number): ChatExample {
@@ -98,6 +108,66 @@ describe('token bounds of the byte-level BPE demo model', () => {
     }
     // The draws include texts that NFC lengthens, where raw bytes alone would not bound the count.
     expect(lengthenedByNfc).toBeGreaterThan(10);
+  });
+
+  it("count exactly what the tokenizer counts, from spliced text equal to Jinja's", () => {
+    const json = JSON.parse(fs.readFileSync(path.join(chatDir, 'tokenizer.json'), 'utf8')) as object;
+    const tokenizer = new Tokenizer(json, config);
+    const encoded = (text: string) => tokenizer.encode(text, { add_special_tokens: false }).ids.length;
+    const rng = seededRng(23);
+    const random = () => rng.next();
+    for (let i = 0; i < 400; i++) {
+      const example = randomExample(random);
+      const text = renderer.render(example);
+      expect(renderer.text(example)).toBe(text);
+      expect(tokens.count(example)).toBe(encoded(text));
+    }
+    // Text as it comes, not only as the template frames it: the pieces in any order, unframed.
+    const counter = createTokenCounter(json, tokenizer)!;
+    for (let i = 0; i < 400; i++) {
+      let text = '';
+      for (let n = Math.floor(random() * 60); n > 0; n--)
+        text += PIECES[Math.floor(random() * PIECES.length)];
+      expect(counter(text), JSON.stringify(text)).toBe(encoded(text));
+    }
+  });
+
+  it('run the tokenizer once per distinct word, not once per line', () => {
+    const json = JSON.parse(fs.readFileSync(path.join(chatDir, 'tokenizer.json'), 'utf8')) as object;
+    const tokenizer = new Tokenizer(json, config);
+    const model = tokenizer.model!;
+    let words = 0;
+    Object.assign(tokenizer, { model: (pieces: string[]) => (words++, model(pieces)) });
+    const counter = createTokenCounter(json, tokenizer)!;
+    const line = 'the quick brown fox jumps over the lazy dog';
+    const count = counter(line);
+    expect(words).toBe(9); // "the" and " the" are two words
+    for (let i = 0; i < 100; i++) expect(counter(line)).toBe(count);
+    expect(words).toBe(9);
+  });
+
+  it('take the longest added token where two begin at the same place, as the tokenizer does', () => {
+    const json = JSON.parse(fs.readFileSync(path.join(chatDir, 'tokenizer.json'), 'utf8')) as {
+      added_tokens: Array<{ content: string } & Record<string, unknown>>;
+    };
+    // An added token that is a prefix of another one.
+    json.added_tokens.push({ ...json.added_tokens[1], id: 1024, content: '<|im' });
+    const tokenizer = new Tokenizer(json, config);
+    const counter = createTokenCounter(json, tokenizer)!;
+    for (const text of ['<|im_end|>', '<|im', 'a<|imb<|im_start|>c', '<|im<|im_end|>'])
+      expect(counter(text), text).toBe(tokenizer.encode(text, { add_special_tokens: false }).ids.length);
+  });
+
+  it('count only where they are exact: not for a WordPiece tokenizer', () => {
+    const embedDir = path.join(MODELS, 'tiny-embed/resolve/main');
+    const json = JSON.parse(fs.readFileSync(path.join(embedDir, 'tokenizer.json'), 'utf8')) as object;
+    expect(createTokenCounter(json, new Tokenizer(json, {}))).toBeNull();
+    // The demo model's tokenizer with an added token that strips the space before it: not exact either.
+    const chatJson = JSON.parse(fs.readFileSync(path.join(chatDir, 'tokenizer.json'), 'utf8')) as {
+      added_tokens: Array<{ content: string; lstrip: boolean }>;
+    };
+    chatJson.added_tokens[0]!.lstrip = true;
+    expect(createTokenCounter(chatJson, new Tokenizer(chatJson, config))).toBeNull();
   });
 
   it('are tight where they can be: a long run of one repeated token', () => {

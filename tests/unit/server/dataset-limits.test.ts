@@ -5,8 +5,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { MAX_LINE_BYTES, validateDataset } from '../../../server/datasets/validate.ts';
 import { createChatTokens } from '../../../server/datasets/chat-tokens.ts';
 import { ModelCatalog } from '../../../server/models/catalog.ts';
-import { chatLine, DEMO_MODEL, REPO, startTestServer, tempDir } from './helpers.ts';
-import { ordinaryFile } from './ordinary-dataset.ts';
+import { DEMO_MODEL, REPO, startTestServer, tempDir } from './helpers.ts';
+import { longLineFile, ordinaryFile } from './ordinary-dataset.ts';
+import { withPeakMemory } from './peak-memory.ts';
 
 const catalog = new ModelCatalog(path.join(REPO, 'public/models'));
 const model = catalog.get(DEMO_MODEL)!;
@@ -26,28 +27,40 @@ const validate = (file: string) =>
 
 describe('line limits', () => {
   it('refuses a 50 MB line within 1 s and within 64 MB of extra memory, and reads the lines after it', async () => {
-    const file = writeFile('long.jsonl', (fd) => {
-      const block = Buffer.alloc(1 << 20, 0x61);
-      for (let i = 0; i < 50; i++) fs.writeSync(fd, block);
-      fs.writeSync(fd, '\n');
-      for (let i = 0; i < 10; i++) fs.writeSync(fd, chatLine(i) + '\n');
-    });
-    global.gc?.();
-    const before = process.memoryUsage();
-    let peak = 0;
-    const sampler = setInterval(() => {
-      const now = process.memoryUsage();
-      peak = Math.max(peak, now.rss - before.rss, now.arrayBuffers - before.arrayBuffers);
-    }, 5);
+    const { file } = longLineFile(path.join(dir, 'long.jsonl'));
     const started = performance.now();
-    const report = await validate(file);
+    const { result: report, peak } = await withPeakMemory(() => validate(file));
     const elapsed = performance.now() - started;
-    clearInterval(sampler);
     expect(elapsed).toBeLessThan(1000);
     expect(peak).toBeLessThan(64 * 2 ** 20);
     expect(report.errors[0]).toMatchObject({ line: 1, code: 'line_too_long' });
     expect(report.errors[0]!.message).toMatch(String(MAX_LINE_BYTES));
     expect(report.examples).toBe(10);
+  });
+
+  it('counts the tokens of lines full of words never seen before within 64 MB of extra memory', async () => {
+    // ~1 kB lines (more bytes than the model's 512 tokens, so their tokens are counted) of 8-letter words that
+    // never repeat: more distinct words than the word counts kept, so the map fills and starts again.
+    const letters = (n: number) =>
+      Array.from({ length: 8 }, (_, k) => String.fromCharCode(97 + ((n >>> (3 * k)) % 26))).join('');
+    let next = 0;
+    const file = writeFile('new-words.jsonl', (fd) => {
+      for (let line = 0; line < 1200; line++) {
+        const words = Array.from({ length: 100 }, () => letters(Math.imul(next++, 2654435761)));
+        fs.writeSync(
+          fd,
+          JSON.stringify({
+            messages: [
+              { role: 'user', content: 'Read.' },
+              { role: 'assistant', content: words.join(' ') },
+            ],
+          }) + '\n',
+        );
+      }
+    });
+    const { result: report, peak } = await withPeakMemory(() => validate(file));
+    expect(report.examples + report.bad_lines).toBe(1200);
+    expect(peak).toBeLessThan(64 * 2 ** 20);
   });
 
   it('splits lines in time linear in the file: 4x the bytes of non-JSON take at most ~4x the time', async () => {

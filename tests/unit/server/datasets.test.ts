@@ -1,22 +1,12 @@
 // Dataset validation: every malformed line is reported with its number and reason, before any job starts.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { validateDataset } from '../../../server/datasets/validate.ts';
 import { createChatTokens } from '../../../server/datasets/chat-tokens.ts';
 import { ModelCatalog } from '../../../server/models/catalog.ts';
-import {
-  api,
-  chatDataset,
-  chatLine,
-  DEMO_MODEL,
-  REPO,
-  startTestServer,
-  tempDir,
-  uploadText,
-  waitForJob,
-  type TestServer,
-} from './helpers.ts';
+import { api, chatDataset, chatLine, DEMO_MODEL, REPO, tempDir, uploadText, waitForJob } from './helpers.ts';
+import { useTestServer } from './use-test-server.ts';
 
 const catalog = new ModelCatalog(path.join(REPO, 'public/models'));
 const model = catalog.get(DEMO_MODEL)!;
@@ -108,13 +98,7 @@ describe('validateDataset', () => {
 });
 
 describe('validation in a job', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useTestServer();
 
   it('fails the job with invalid_training_file and lists each bad line as an event', async () => {
     const text =

@@ -2,17 +2,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { DEMO_ADAPTER, DEMO_MODEL, DEMO_PROJECT, publishDemoAdapter } from '../../../scripts/demo-seed.ts';
-import { api, startTestServer, type TestServer } from './helpers.ts';
+import { api } from './helpers.ts';
+import { useTestServer } from './use-test-server.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 it('publishes the fixture adapter once, and a training key downloads the very bytes', async () => {
   const first = await publishDemoAdapter(server.services);

@@ -3,7 +3,7 @@
 import type { ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import {
   api,
   chatDataset,
@@ -14,17 +14,11 @@ import {
   tempDir,
   uploadText,
   waitForJob,
-  type TestServer,
 } from './helpers.ts';
+import { useTestServer } from './use-test-server.ts';
 
 describe('trainer failures', () => {
-  let server: TestServer;
-  beforeAll(async () => {
-    server = await startTestServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
+  const server = useTestServer();
 
   async function runJob(mode: 'crash' | 'error' | 'escape') {
     server.setTrainerMode(mode);

@@ -1,22 +1,9 @@
 // The local executor runs one trainer at a time: the next job starts only after the previous one ended.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import {
-  api,
-  chatDataset,
-  DEMO_MODEL,
-  startTestServer,
-  uploadText,
-  waitForJob,
-  type TestServer,
-} from './helpers.ts';
+import { expect, it } from 'vitest';
+import { api, chatDataset, DEMO_MODEL, uploadText, waitForJob } from './helpers.ts';
+import { useTestServer } from './use-test-server.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer();
 
 it('queues jobs and runs them one after another', async () => {
   server.setTrainerMode('ok');

@@ -3,26 +3,16 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import OpenAI, { toFile } from 'openai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { adapterManifestSchema } from '../../../src/core/adapter-manifest.ts';
-import {
-  api,
-  chatDataset,
-  DEMO_MODEL,
-  processesMentioning,
-  startTestServer,
-  type TestServer,
-} from './helpers.ts';
+import { api, chatDataset, DEMO_MODEL, processesMentioning } from './helpers.ts';
+import { useTestServer } from './use-test-server.ts';
 
-let server: TestServer;
+const server = useTestServer();
 let client: OpenAI;
 
-beforeAll(async () => {
-  server = await startTestServer();
+beforeAll(() => {
   client = new OpenAI({ apiKey: server.key, baseURL: `${server.url}/v1`, maxRetries: 0 });
-});
-afterAll(async () => {
-  await server.close();
 });
 
 describe('OpenAI client', () => {

@@ -2,16 +2,11 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, chatDataset, DEMO_MODEL, startTestServer, uploadText, type TestServer } from './helpers.ts';
+import { describe, expect, it } from 'vitest';
+import { api, chatDataset, DEMO_MODEL, uploadText } from './helpers.ts';
+import { useTestServer } from './use-test-server.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer(); // default upload limit: 100 MB
-});
-afterAll(async () => {
-  await server.close();
-});
+const server = useTestServer(); // default upload limit: 100 MB
 
 function filesUnder(dir: string): string[] {
   if (!fs.existsSync(dir)) return [];

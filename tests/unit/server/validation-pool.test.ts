@@ -68,6 +68,26 @@ describe('the validation worker', () => {
   });
 });
 
+describe('a worker started ahead of use', () => {
+  it('validates as a cold one does, and a pool closed while its worker still loads stops at once', async () => {
+    const tiny = path.join(dir, 'warm.jsonl');
+    fs.writeFileSync(tiny, '{}\n');
+    const warm = new ValidationPool();
+    warm.warm();
+    warm.warm(); // a second call reuses the worker
+    try {
+      expect(await warm.validate(task(tiny))).toEqual(await pool.validate(task(tiny)));
+    } finally {
+      await warm.close();
+    }
+    const closing = new ValidationPool();
+    closing.warm();
+    await closing.close(); // terminates the loading worker; a hang here fails the test by its timeout
+    await expect(closing.validate(task(tiny))).resolves.toMatchObject({ examples: 0 }); // a fresh worker
+    await closing.close();
+  });
+});
+
 describe('throughput', () => {
   it('validates ordinary chat files at 10 MB/s or more of CPU time, far above tokenizing every line', async () => {
     const tokens = createChatTokens(model.dir);

@@ -1,13 +1,10 @@
 /** Feedback to training: consent, the dataset line's shape, and uploads against the real server's scopes. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conversationToDatasetLine, uploadFeedback } from '../../../src/sync/index.ts';
-import { api, startTestServer, type TestServer } from '../server/helpers.ts';
+import { api } from '../server/helpers.ts';
+import { useTestServer } from '../server/use-test-server.ts';
 
-let server: TestServer;
-beforeAll(async () => {
-  server = await startTestServer();
-});
-afterAll(async () => server?.close());
+const server = useTestServer();
 
 const chat = [
   { role: 'system', content: 'You talk like a pirate.', id: 'm0', createdAt: 1 },
