@@ -50,7 +50,6 @@ export type {
   ToolCallDelta,
   ToolChoice,
   Usage,
-  WeightsReport,
 } from './engines/llm/contract.ts';
 export type { LlmLoadOptions } from './engines/llm/service.ts';
 export type {

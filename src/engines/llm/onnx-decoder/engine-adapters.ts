@@ -10,19 +10,20 @@ import {
   type LoraTensorFactory,
 } from '../../lora/index.ts';
 import type { AdapterFiles } from '../contract.ts';
+import type { ort } from './decoder-runtime.ts';
 
 /**
  * The adapters an ORT chat engine serves: validated against the base model's rewritten
  * projections, resident within a byte budget, fed per request. A request names one as
  * `name@version`; none means the base model.
  */
-export class EngineAdapters<T = unknown> {
-  private readonly registry: AdapterRegistry<T>;
+export class EngineAdapters {
+  private readonly registry: AdapterRegistry<ort.Tensor>;
 
   constructor(
     private readonly modelId: string,
     private readonly targets: LoraTarget[],
-    factory: LoraTensorFactory<T>,
+    factory: LoraTensorFactory<ort.Tensor>,
     budgetBytes?: number,
   ) {
     this.registry = new AdapterRegistry(targets, factory, budgetBytes);
@@ -65,7 +66,7 @@ export class EngineAdapters<T = unknown> {
   }
 
   /** Graph inputs for a request. Throws ADAPTER_NOT_LOADED for an unknown ref. */
-  feeds(ref: string | undefined): Record<string, T> {
+  feeds(ref: string | undefined): Record<string, ort.Tensor> {
     return this.registry.feeds(ref);
   }
 
