@@ -1,10 +1,12 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { toHearthError } from '../../core/errors.ts';
-import { gear, menu, send, stopIcon } from '../shell/icons.ts';
 import { controls } from '../shell/shared-styles.ts';
-import '../adapters/adapter-picker.ts';
+import { answerRequest, streamAnswer } from './answer-stream.ts';
+import { renderChatBar } from './chat-bar.ts';
+import { renderComposer } from './chat-composer.ts';
 import './chat-message.ts';
+import { renderWelcome } from './chat-welcome.ts';
 import { chatViewStyles } from './chat-view-styles.ts';
 import type { AnswerPhase, ChatMessageElement } from './chat-message.ts';
 import './chat-settings.ts';
@@ -13,23 +15,11 @@ import { newConversation, newId, titleFrom, type Conversation, type StoredMessag
 import './conversation-list.ts';
 import type { ConversationList } from './conversation-list.ts';
 import { ConversationStore } from './conversation-store.ts';
-import {
-  contextStartAfter,
-  contextWindowStyles,
-  droppedCount,
-  renderContextMeter,
-  renderDroppedNote,
-  sentMessages,
-} from './context-window.ts';
-import {
-  createEngineLink,
-  type ChatEngineLink,
-  type ChatCompletionRequest,
-  type EngineCapabilities,
-} from './engine-link.ts';
-import { parseConversationFile, toJson, toMarkdown } from './exchange.ts';
-import './grounding-picker.ts';
-import { groundAnswer, type Grounding } from './grounding.ts';
+import { contextWindowStyles, droppedCount, renderDroppedNote, sentMessages } from './context-window.ts';
+import { downloadConversation } from './conversation-download.ts';
+import { createEngineLink, type ChatEngineLink, type EngineCapabilities } from './engine-link.ts';
+import { parseConversationFile } from './exchange.ts';
+import type { Grounding } from './grounding.ts';
 import { loadRenderer } from './markdown/streaming-markdown.ts';
 
 interface ActiveAnswer {
@@ -250,7 +240,7 @@ export class ChatView extends LitElement {
   private async answer(conversation: Conversation): Promise<void> {
     const answer: StoredMessage = { id: newId(), role: 'assistant', content: '', createdAt: Date.now() };
     void loadRenderer(); // fetched while the model loads or thinks, ready for the first token
-    const request = this.requestFor(conversation);
+    const request = answerRequest(conversation);
     const sent = sentMessages(conversation);
     conversation.messages.push(answer);
     const controller = new AbortController();
@@ -263,74 +253,20 @@ export class ChatView extends LitElement {
     );
     element?.startStream();
     const { signal } = controller;
-    try {
-      const capabilities = await this.engine.open({
-        signal,
-        onProgress: (progress) => (this.phase = { kind: 'loading', progress }),
-      });
-      this.capabilities = capabilities;
-      this.phase = { kind: 'waiting' };
-      const grounded = await groundAnswer(conversation.grounding, request, capabilities.contextLength);
-      answer.sources = grounded.sources;
-      element?.requestUpdate();
-      if (signal.aborted) throw signal.reason;
-      const stream = await this.engine.stream({ ...grounded.request, signal });
-      for await (const chunk of stream) {
-        // Stop freezes the answer where it is: chunks already on their way are not shown.
-        if (signal.aborted) break;
-        const choice = chunk.choices[0];
-        const delta = choice?.delta.content;
-        if (delta) {
-          if (!answer.content) this.phase = { kind: 'writing' };
-          answer.content += delta;
-          element?.appendDelta(delta);
-        }
-        if (choice?.finish_reason) answer.finish = choice.finish_reason;
-        const usage = chunk.usage;
-        if (usage) {
-          answer.stats = {
-            model: chunk.model || capabilities.modelId,
-            adapter: request.adapter ?? null,
-            device: capabilities.device,
-            ttftMs: usage.timings.ttft_ms,
-            decodeTokS: usage.timings.decode_tok_s,
-            promptTokens: usage.prompt_tokens,
-            completionTokens: usage.completion_tokens,
-            cachedPromptTokens: usage.cached_prompt_tokens,
-            totalMs: usage.timings.total_ms,
-          };
-          conversation.contextTokens = usage.total_tokens;
-          conversation.contextStart = contextStartAfter(sent, usage.dropped_messages ?? 0);
-        }
-      }
-      answer.finish = signal.aborted ? 'abort' : (answer.finish ?? 'stop');
-    } catch (error) {
-      if (signal.aborted) answer.finish = 'abort';
-      else {
-        answer.finish = 'error';
-        answer.error = explain(error);
-      }
-    }
+    await streamAnswer(
+      { engine: this.engine, conversation, answer, request, sent, signal },
+      {
+        phase: (phase) => (this.phase = phase),
+        opened: (capabilities) => (this.capabilities = capabilities),
+        sourcesChanged: () => element?.requestUpdate(),
+        delta: (text) => element?.appendDelta(text),
+      },
+    );
     await element?.endStream();
     this.active = null;
     this.phase = null;
     await this.persist(conversation);
     this.announce(answer);
-  }
-
-  private requestFor(conversation: Conversation): ChatCompletionRequest {
-    const history = sentMessages(conversation).map((m) => ({ role: m.role, content: m.content }));
-    const { temperature, top_p, max_tokens, seed } = conversation.sampling;
-    return {
-      messages: conversation.systemPrompt
-        ? [{ role: 'system', content: conversation.systemPrompt }, ...history]
-        : history,
-      temperature,
-      top_p,
-      max_tokens,
-      ...(seed === undefined ? {} : { seed }),
-      ...(conversation.adapter ? { adapter: conversation.adapter } : {}),
-    };
   }
 
   /** One polite announcement when an answer ends, never one per token. */
@@ -376,13 +312,7 @@ export class ChatView extends LitElement {
     const conversation = this.current;
     if (!conversation) return;
     this.closeMenu();
-    const text = kind === 'json' ? toJson(conversation) : toMarkdown(conversation);
-    const blob = new Blob([text], { type: kind === 'json' ? 'application/json' : 'text/markdown' });
-    const link = document.createElement('a');
-    link.href = URL.createObjectURL(blob);
-    link.download = `${slug(conversation.title)}.${kind}`;
-    link.click();
-    setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+    downloadConversation(conversation, kind);
   }
 
   private async importFile(event: Event): Promise<void> {
@@ -421,57 +351,16 @@ export class ChatView extends LitElement {
         ></hearth-conversation-list>
       </aside>
       <section class="thread" aria-label="Conversation">
-        <div class="bar">
-          <button
-            class="quiet list-toggle"
-            aria-label="Show chats"
-            aria-expanded=${this.listOpen ? 'true' : 'false'}
-            @click=${() => (this.listOpen = !this.listOpen)}
-          >
-            ${menu}
-          </button>
-          <h2>${conversation?.title ?? 'New chat'}</h2>
-          <hearth-adapter-picker
-            .value=${conversation?.adapter ?? null}
-            @adapter-change=${(e: CustomEvent<string | null>) => this.chooseAdapter(e.detail)}
-          ></hearth-adapter-picker>
-          <button
-            data-action="settings"
-            @click=${() => this.renderRoot.querySelector<ChatSettings>('hearth-chat-settings')?.show()}
-            aria-label="Chat settings"
-            title="Chat settings"
-          >
-            ${gear}<span class="wide-only">Settings</span>
-          </button>
-          <details class="menu">
-            <summary>Export / import</summary>
-            <div class="items">
-              <button
-                data-action="export-json"
-                ?disabled=${!conversation}
-                @click=${() => this.exportAs('json')}
-              >
-                Export as JSON
-              </button>
-              <button data-action="export-md" ?disabled=${!conversation} @click=${() => this.exportAs('md')}>
-                Export as Markdown
-              </button>
-              <button
-                data-action="import"
-                @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#import')?.click()}
-              >
-                Import a chat…
-              </button>
-            </div>
-          </details>
-          <input
-            id="import"
-            type="file"
-            accept=".json,.md,application/json,text/markdown"
-            hidden
-            @change=${this.importFile}
-          />
-        </div>
+        ${renderChatBar({
+          conversation,
+          listOpen: this.listOpen,
+          onToggleList: () => (this.listOpen = !this.listOpen),
+          onAdapter: (name) => this.chooseAdapter(name),
+          onSettings: () => this.renderRoot.querySelector<ChatSettings>('hearth-chat-settings')?.show(),
+          onExport: (kind) => this.exportAs(kind),
+          onChooseImport: () => this.renderRoot.querySelector<HTMLInputElement>('#import')?.click(),
+          onImport: (event) => this.importFile(event),
+        })}
         <div class="scroller" @scroll=${this.onScroll}>
           <div class="messages-holder">
             ${
@@ -482,10 +371,17 @@ export class ChatView extends LitElement {
                   </div>`
                 : nothing
             }
-            ${conversation && conversation.messages.length ? this.renderMessages(conversation) : this.renderWelcome()}
+            ${conversation && conversation.messages.length ? this.renderMessages(conversation) : renderWelcome()}
           </div>
         </div>
-        ${this.renderComposer(conversation)}
+        ${renderComposer({
+          conversation,
+          generating: this.active !== null,
+          contextLength: this.capabilities?.contextLength,
+          onSubmit: (event) => this.submit(event),
+          onStop: () => this.stop(),
+          onGrounding: (grounding) => this.saveGrounding(grounding),
+        })}
       </section>
       <hearth-chat-settings
         .conversation=${conversation}
@@ -499,19 +395,6 @@ export class ChatView extends LitElement {
     const scroller = this.scroller;
     if (scroller)
       this.stickToBottom = scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight < 48;
-  }
-
-  private renderWelcome() {
-    return html`<div class="welcome">
-      <h2>Ask the model on this device</h2>
-      <p class="muted">
-        Your messages and its answers stay in this browser. The model loads when you send your first message.
-      </p>
-      <p class="muted">
-        The bundled demo model is tiny: it answers fast, but its words do not mean much. Choose a real model
-        under Models.
-      </p>
-    </div>`;
   }
 
   private renderMessages(conversation: Conversation) {
@@ -536,55 +419,6 @@ export class ChatView extends LitElement {
       )}
     </div>`;
   }
-
-  private renderComposer(conversation: Conversation | undefined) {
-    const generating = this.active !== null;
-    return html`<form @submit=${this.submit}>
-      <div class="composer">
-        <label class="sr-only" for="message">Message</label>
-        <textarea
-          id="message"
-          rows="1"
-          placeholder="Message the model (Enter sends, Shift+Enter adds a line)"
-          @keydown=${(e: KeyboardEvent) => {
-            if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
-              e.preventDefault();
-              (e.target as HTMLTextAreaElement).form?.requestSubmit();
-            }
-          }}
-        ></textarea>
-        ${
-          generating
-            ? html`<button type="button" class="primary" data-action="stop" @click=${() => this.stop()}>
-                ${stopIcon} Stop
-              </button>`
-            : html`<button type="submit" class="primary" data-action="send">${send} Send</button>`
-        }
-      </div>
-      <hearth-grounding-picker
-        .grounding=${conversation?.grounding}
-        @grounding-change=${(e: CustomEvent<Grounding>) => this.saveGrounding(e.detail)}
-      ></hearth-grounding-picker>
-      ${renderContextMeter(conversation, this.capabilities?.contextLength)}
-    </form>`;
-  }
-}
-
-function explain(error: unknown): string {
-  const failure = toHearthError(error);
-  if (failure.code === 'WORKER_FAILED')
-    return 'The model stopped unexpectedly (its worker ended). Press Try again to restart it.';
-  return `The answer failed: ${failure.message}`;
-}
-
-function slug(title: string): string {
-  return (
-    title
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}]+/gu, '-')
-      .replace(/^-|-$/g, '')
-      .slice(0, 60) || 'chat'
-  );
 }
 
 customElements.define('hearth-chat-view', ChatView);
