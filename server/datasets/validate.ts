@@ -184,16 +184,19 @@ function tokensOf(
   };
 }
 
+/** A report before any line is read: not valid, nothing counted. */
+export const emptyReport = (): DatasetReport => ({
+  valid: false,
+  examples: 0,
+  bad_lines: 0,
+  total_tokens: 0,
+  errors: [],
+  file_errors: [],
+});
+
 /** Streams the file line by line, so a large dataset costs only one line of memory. */
 export async function validateDataset(filePath: string, options: ValidateOptions): Promise<DatasetReport> {
-  const report: DatasetReport = {
-    valid: false,
-    examples: 0,
-    bad_lines: 0,
-    total_tokens: 0,
-    errors: [],
-    file_errors: [],
-  };
+  const report = emptyReport();
   const fail = (line: number, code: LineErrorCode, message: string) => {
     report.bad_lines++;
     if (report.errors.length < MAX_REPORTED_LINES) report.errors.push({ line, code, message });

@@ -1,6 +1,6 @@
 /** The `validating_files` step: checks the training (and validation) file against the job's base model. */
 import type { BlobStore } from '../artifacts/blob-store.ts';
-import type { DatasetReport } from '../datasets/validate.ts';
+import { emptyReport, type DatasetReport } from '../datasets/validate.ts';
 import type { ServerConfig } from '../config.ts';
 import type { DatasetReports } from '../datasets/report-cache.ts';
 import type { ModelCatalog } from '../models/catalog.ts';
@@ -78,12 +78,3 @@ export async function validateJobFiles(
     };
   return { reports: { training, validation }, error: null };
 }
-
-const emptyReport = (): DatasetReport => ({
-  valid: false,
-  examples: 0,
-  bad_lines: 0,
-  total_tokens: 0,
-  errors: [],
-  file_errors: [],
-});

@@ -7,6 +7,7 @@ import { formatAdapterId } from '../../src/core/adapter-manifest.ts';
 import { HttpError } from '../http/errors.ts';
 import type { Db } from './db.ts';
 import { nowSeconds } from './db.ts';
+import { fetchPage } from './page.ts';
 
 interface AdapterRow {
   name: string;
@@ -97,24 +98,23 @@ export class AdapterStore {
     project: string,
     options: { baseModel?: string; name?: string; after?: string; limit: number },
   ): { data: AdapterManifest[]; hasMore: boolean } {
-    const rows = this.db
-      .prepare<Record<string, unknown>, AdapterRow & { rid: number }>(
-        `SELECT * FROM (${SELECT_VISIBLE.replace('SELECT a.name', 'SELECT a.rowid AS rid, a.name')}
+    const { page, hasMore } = fetchPage(options.limit, (limit) =>
+      this.db
+        .prepare<Record<string, unknown>, AdapterRow & { rid: number }>(
+          `SELECT * FROM (${SELECT_VISIBLE.replace('SELECT a.name', 'SELECT a.rowid AS rid, a.name')}
            AND (@base IS NULL OR a.base_model = @base) AND (@name IS NULL OR a.name = @name))
          WHERE (@after_rid IS NULL OR rid < @after_rid)
          ORDER BY rid DESC LIMIT @limit`,
-      )
-      .all({
-        project,
-        base: options.baseModel ?? null,
-        name: options.name ?? null,
-        after_rid: options.after ? this.rowidOf(options.after) : null,
-        limit: options.limit + 1,
-      });
-    return {
-      data: rows.slice(0, options.limit).map((row) => this.manifest(row)),
-      hasMore: rows.length > options.limit,
-    };
+        )
+        .all({
+          project,
+          base: options.baseModel ?? null,
+          name: options.name ?? null,
+          after_rid: options.after ? this.rowidOf(options.after) : null,
+          limit,
+        }),
+    );
+    return { data: page.map((row) => this.manifest(row)), hasMore };
   }
 
   grant(owner: string, name: string, project: string): void {

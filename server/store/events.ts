@@ -3,6 +3,7 @@ import { EventEmitter } from 'node:events';
 import type { Db } from './db.ts';
 import { nowSeconds } from './db.ts';
 import { newId } from './ids.ts';
+import { fetchPage } from './page.ts';
 
 export interface JobEvent {
   object: 'fine_tuning.job.event';
@@ -83,17 +84,16 @@ export class EventStore {
     jobId: string,
     options: { after?: string; limit: number },
   ): { data: JobEvent[]; hasMore: boolean } {
-    const raws = this.db
-      .prepare<{ job: string; after: string | null; limit: number }, RawEvent>(
-        `SELECT * FROM job_events WHERE job_id = @job
+    const { page, hasMore } = fetchPage(options.limit, (limit) =>
+      this.db
+        .prepare<{ job: string; after: string | null; limit: number }, RawEvent>(
+          `SELECT * FROM job_events WHERE job_id = @job
            AND (@after IS NULL OR seq < (SELECT seq FROM job_events WHERE id = @after))
          ORDER BY seq DESC LIMIT @limit`,
-      )
-      .all({ job: jobId, after: options.after ?? null, limit: options.limit + 1 });
-    return {
-      data: raws.slice(0, options.limit).map((raw) => publicEvent(decode(raw))),
-      hasMore: raws.length > options.limit,
-    };
+        )
+        .all({ job: jobId, after: options.after ?? null, limit }),
+    );
+    return { data: page.map((raw) => publicEvent(decode(raw))), hasMore };
   }
 
   /** Oldest first, strictly after the event `afterId` (for streams that resume with Last-Event-ID). */
@@ -121,17 +121,19 @@ export class EventStore {
     jobId: string,
     options: { after?: string; limit: number },
   ): { data: Checkpoint[]; hasMore: boolean } {
-    const rows = this.db
-      .prepare<
-        { job: string; after: string | null; limit: number },
-        { id: string; created_at: number; step: number; metrics: string }
-      >(
-        `SELECT id, created_at, step, metrics FROM job_checkpoints WHERE job_id = @job
+    const { page, hasMore } = fetchPage(options.limit, (limit) =>
+      this.db
+        .prepare<
+          { job: string; after: string | null; limit: number },
+          { id: string; created_at: number; step: number; metrics: string }
+        >(
+          `SELECT id, created_at, step, metrics FROM job_checkpoints WHERE job_id = @job
            AND (@after IS NULL OR rowid < (SELECT rowid FROM job_checkpoints WHERE id = @after))
          ORDER BY rowid DESC LIMIT @limit`,
-      )
-      .all({ job: jobId, after: options.after ?? null, limit: options.limit + 1 });
-    const data = rows.slice(0, options.limit).map((row) => ({
+        )
+        .all({ job: jobId, after: options.after ?? null, limit }),
+    );
+    const data = page.map((row) => ({
       object: 'fine_tuning.job.checkpoint' as const,
       id: row.id,
       created_at: row.created_at,
@@ -140,6 +142,6 @@ export class EventStore {
       step_number: row.step,
       metrics: JSON.parse(row.metrics) as Record<string, number>,
     }));
-    return { data, hasMore: rows.length > options.limit };
+    return { data, hasMore };
   }
 }

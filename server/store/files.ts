@@ -2,6 +2,7 @@
 import type { Db } from './db.ts';
 import { nowSeconds } from './db.ts';
 import { newId } from './ids.ts';
+import { fetchPage } from './page.ts';
 
 export interface FileRow {
   id: string;
@@ -71,20 +72,17 @@ export class FileStore {
     project: string,
     options: { after?: string; limit: number; purpose?: string },
   ): { rows: FileRow[]; hasMore: boolean } {
-    const rows = this.db
-      .prepare<{ project: string; purpose: string | null; after: string | null; limit: number }, FileRow>(
-        `SELECT * FROM files WHERE project = @project
+    const { page, hasMore } = fetchPage(options.limit, (limit) =>
+      this.db
+        .prepare<{ project: string; purpose: string | null; after: string | null; limit: number }, FileRow>(
+          `SELECT * FROM files WHERE project = @project
            AND (@purpose IS NULL OR purpose = @purpose)
            AND (@after IS NULL OR rowid < (SELECT rowid FROM files WHERE id = @after))
          ORDER BY rowid DESC LIMIT @limit`,
-      )
-      .all({
-        project,
-        purpose: options.purpose ?? null,
-        after: options.after ?? null,
-        limit: options.limit + 1,
-      });
-    return { rows: rows.slice(0, options.limit), hasMore: rows.length > options.limit };
+        )
+        .all({ project, purpose: options.purpose ?? null, after: options.after ?? null, limit }),
+    );
+    return { rows: page, hasMore };
   }
 
   /** Whether any file or adapter still refers to these bytes. */

@@ -1,6 +1,7 @@
 /** Fine-tuning jobs: rows, state changes, and the OpenAI `fine_tuning.job` object. */
 import type { Db } from './db.ts';
 import { nowSeconds } from './db.ts';
+import { fetchPage } from './page.ts';
 
 export const JOB_STATUSES = [
   'validating_files',
@@ -154,20 +155,20 @@ export class JobStore {
     project: string,
     options: { after?: string; limit: number; createdBy?: string },
   ): { rows: JobRow[]; hasMore: boolean } {
-    const raws = this.db
-      .prepare<{ project: string; createdBy: string | null; after: string | null; limit: number }, RawJobRow>(
-        `SELECT * FROM jobs WHERE project = @project
+    const { page, hasMore } = fetchPage(options.limit, (limit) =>
+      this.db
+        .prepare<
+          { project: string; createdBy: string | null; after: string | null; limit: number },
+          RawJobRow
+        >(
+          `SELECT * FROM jobs WHERE project = @project
            AND (@createdBy IS NULL OR created_by = @createdBy)
            AND (@after IS NULL OR rowid < (SELECT rowid FROM jobs WHERE id = @after))
          ORDER BY rowid DESC LIMIT @limit`,
-      )
-      .all({
-        project,
-        createdBy: options.createdBy ?? null,
-        after: options.after ?? null,
-        limit: options.limit + 1,
-      });
-    return { rows: raws.slice(0, options.limit).map(decode), hasMore: raws.length > options.limit };
+        )
+        .all({ project, createdBy: options.createdBy ?? null, after: options.after ?? null, limit }),
+    );
+    return { rows: page.map(decode), hasMore };
   }
 
   /** Jobs that are not final, oldest first: what the runner must drive (or reconcile after a restart). */

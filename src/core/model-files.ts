@@ -24,6 +24,11 @@ export async function readModelJson<T = unknown>(files: ModelFiles, path: string
       { cause: error },
     );
   }
+  return parseModelJson<T>(files, path, bytes);
+}
+
+/** Parses the bytes of a model's JSON file (strict UTF-8) and names the file when they are malformed. */
+export function parseModelJson<T = unknown>(files: ModelFiles, path: string, bytes: Uint8Array): T {
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as T;
   } catch (error) {

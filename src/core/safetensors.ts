@@ -1,4 +1,5 @@
 import { HearthError } from './errors.ts';
+import { halfToFloat } from './half-float.ts';
 
 /**
  * A small, strict safetensors reader: 8-byte little-endian header length, a JSON header, then raw
@@ -165,15 +166,6 @@ export function tensorToFloat32(tensor: SafetensorsTensor): Float32Array {
     'SAFETENSORS_DTYPE',
     `Tensor ${tensor.name} is ${dtype}; only F32, F16 and BF16 can be read as floats.`,
   );
-}
-
-function halfToFloat(half: number): number {
-  const sign = half & 0x8000 ? -1 : 1;
-  const exponent = (half >> 10) & 0x1f;
-  const fraction = half & 0x3ff;
-  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
 }
 
 /** Writes a safetensors file (F32 only): used by tests and by tools that emit adapters. */

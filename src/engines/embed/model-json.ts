@@ -1,5 +1,5 @@
 import { HearthError } from '../../core/errors.ts';
-import type { ModelFiles } from '../../core/model-files.ts';
+import { parseModelJson, type ModelFiles } from '../../core/model-files.ts';
 
 /**
  * Reads a model file and refuses an HTML page in its place: static hosts and dev servers answer a missing
@@ -30,16 +30,7 @@ export async function readModelFile(
 }
 
 export async function readModelJsonFile(files: ModelFiles, path: string): Promise<unknown> {
-  const bytes = await readModelFile(files, path);
-  try {
-    return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes)) as unknown;
-  } catch (error) {
-    throw new HearthError(
-      'MODEL_FILE_MALFORMED',
-      `${path} of ${files.modelId}@${files.revision} is not valid JSON. Delete the model and download it again.`,
-      { cause: error },
-    );
-  }
+  return parseModelJson(files, path, await readModelFile(files, path));
 }
 
 function looksLikeHtml(bytes: Uint8Array): boolean {

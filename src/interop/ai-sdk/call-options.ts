@@ -10,6 +10,7 @@ import type {
   ResponseFormat,
   ToolChoice,
 } from '../../engines/llm/contract.ts';
+import { functionTool } from '../function-tool.ts';
 import { parseHearthFields, type HearthFields } from '../hearth-fields.ts';
 import { messagesFromPrompt } from './prompt.ts';
 
@@ -58,15 +59,12 @@ function toFunctionTool(
   tool: LanguageModelV4FunctionTool | LanguageModelV4ProviderTool,
 ): FunctionTool | undefined {
   if (tool.type !== 'function') return undefined;
-  return {
-    type: 'function',
-    function: {
-      name: tool.name,
-      ...(tool.description && { description: tool.description }),
-      parameters: tool.inputSchema as Record<string, unknown>,
-      ...(tool.strict !== undefined && { strict: tool.strict }),
-    },
-  };
+  return functionTool({
+    name: tool.name,
+    description: tool.description,
+    parameters: tool.inputSchema,
+    strict: tool.strict,
+  });
 }
 
 function toToolChoice(choice: LanguageModelV4CallOptions['toolChoice']): ToolChoice | undefined {

@@ -6,6 +6,7 @@ import type {
   ResponseFormat,
   ToolChoice,
 } from '../../engines/llm/contract.ts';
+import { functionTool } from '../function-tool.ts';
 import { parseHearthFields, type HearthFields } from '../hearth-fields.ts';
 import { messagesFromItems } from './messages.ts';
 
@@ -46,27 +47,21 @@ function toFunctionTool(tool: ModelRequest['tools'][number]): FunctionTool {
       `The tool '${tool.name}' is a '${tool.type}' tool, which runs on OpenAI's servers; a Hearth model calls function tools only.`,
     );
   }
-  return {
-    type: 'function',
-    function: {
-      name: tool.name,
-      ...(tool.description && { description: tool.description }),
-      parameters: tool.parameters as Record<string, unknown>,
-      ...(tool.strict !== undefined && { strict: tool.strict }),
-    },
-  };
+  return functionTool({
+    name: tool.name,
+    description: tool.description,
+    parameters: tool.parameters,
+    strict: tool.strict,
+  });
 }
 
 function handoffTool(handoff: ModelRequest['handoffs'][number]): FunctionTool {
-  return {
-    type: 'function',
-    function: {
-      name: handoff.toolName,
-      ...(handoff.toolDescription && { description: handoff.toolDescription }),
-      parameters: handoff.inputJsonSchema as Record<string, unknown>,
-      strict: handoff.strictJsonSchema,
-    },
-  };
+  return functionTool({
+    name: handoff.toolName,
+    description: handoff.toolDescription,
+    parameters: handoff.inputJsonSchema,
+    strict: handoff.strictJsonSchema,
+  });
 }
 
 function toToolChoice(

@@ -26,24 +26,16 @@ export async function inspectContent(
   let chars = 0;
   let controls = 0;
   let hasText = false;
-  const reader = content.stream().getReader();
-  try {
-    while (true) {
-      throwIfAborted(options.signal);
-      const { done, value } = await reader.read();
-      if (done) break;
-      if (value.includes(0)) throw binaryError();
-      hash.update(value);
-      const text = decodeOrThrow(decoder, value);
-      chars += text.length;
-      // eslint-disable-next-line no-control-regex
-      controls += text.match(/[\u0000-\u0008\u000e-\u001f\u007f]/g)?.length ?? 0;
-      if (!hasText && /\S/u.test(text)) hasText = true;
-    }
-    decodeOrThrow(decoder, undefined);
-  } finally {
-    reader.releaseLock();
+  for await (const value of readChunks(content, options.signal)) {
+    if (value.includes(0)) throw binaryError();
+    hash.update(value);
+    const text = decodeOrThrow(decoder, value);
+    chars += text.length;
+    // eslint-disable-next-line no-control-regex
+    controls += text.match(/[\u0000-\u0008\u000e-\u001f\u007f]/g)?.length ?? 0;
+    if (!hasText && /\S/u.test(text)) hasText = true;
   }
+  decodeOrThrow(decoder, undefined);
   if (controls > chars * MAX_CONTROL_SHARE) throw binaryError();
   if (!hasText) throw emptyError();
   return { byteLength: content.size, contentHash: bytesToHex(hash.digest()) };
@@ -71,17 +63,7 @@ export async function inspectBinary(
   checkSize(content, options.maxBytes);
   if (content.size === 0) throw emptyError();
   const hash = sha256.create();
-  const reader = content.stream().getReader();
-  try {
-    while (true) {
-      throwIfAborted(options.signal);
-      const { done, value } = await reader.read();
-      if (done) break;
-      hash.update(value);
-    }
-  } finally {
-    reader.releaseLock();
-  }
+  for await (const value of readChunks(content, options.signal)) hash.update(value);
   return { byteLength: content.size, contentHash: bytesToHex(hash.digest()) };
 }
 
@@ -118,17 +100,27 @@ function formatMb(bytes: number): string {
 /** The document's text as it is decoded, piece by piece (content already passed inspectContent). */
 export async function* decodeText(content: Blob, signal?: AbortSignal): AsyncGenerator<string> {
   const decoder = new TextDecoder('utf-8');
+  for await (const value of readChunks(content, signal)) {
+    const text = decoder.decode(value, { stream: true });
+    if (text) yield text;
+  }
+  const rest = decoder.decode();
+  if (rest) yield rest;
+}
+
+/**
+ * The content's bytes as its stream gives them, checking `signal` before each read; the reader's
+ * lock is released however the loop ends (done, break or throw).
+ */
+async function* readChunks(content: Blob, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array> {
   const reader = content.stream().getReader();
   try {
     while (true) {
       throwIfAborted(signal);
       const { done, value } = await reader.read();
-      if (done) break;
-      const text = decoder.decode(value, { stream: true });
-      if (text) yield text;
+      if (done) return;
+      yield value;
     }
-    const rest = decoder.decode();
-    if (rest) yield rest;
   } finally {
     reader.releaseLock();
   }

@@ -2,7 +2,8 @@ import { fromStorageError, notFound } from '../errors.ts';
 import { buildPostingBlock } from '../lexical/postings.ts';
 import { quantizeRows } from '../dense/quantize.ts';
 import type { ChunkRecord, DocumentRecord, EmbeddingModelRef, VectorBlockRecord } from '../types.ts';
-import type { RagDatabase } from './schema.ts';
+import type { IDBPTransaction, StoreNames } from 'idb';
+import type { RagDatabase, RagSchema } from './schema.ts';
 
 /**
  * Chunks per vector/postings block (and so per staged write). Measured in Chromium: 1,024 stores
@@ -128,6 +129,22 @@ export async function discardRevision(db: RagDatabase, documentId: string, revis
   await tx.done;
 }
 
+/** Queues the deletes of a document and all its rows in `tx`, which may span `Other` stores too (the caller awaits `tx.done`). */
+function deleteDocumentIn<Other extends StoreNames<RagSchema>>(
+  tx: IDBPTransaction<
+    RagSchema,
+    Array<Other | 'documents' | 'chunks' | 'vectorBlocks' | 'postingBlocks'>,
+    'readwrite'
+  >,
+  documentId: string,
+): void {
+  const range = documentRange(documentId);
+  quiet(tx.objectStore('chunks').delete(range));
+  quiet(tx.objectStore('vectorBlocks').delete(range));
+  quiet(tx.objectStore('postingBlocks').delete(range));
+  quiet(tx.objectStore('documents').delete(documentId));
+}
+
 /** Deletes a document and all its rows in one transaction. */
 export async function deleteDocumentRows(
   db: RagDatabase,
@@ -135,11 +152,7 @@ export async function deleteDocumentRows(
 ): Promise<DocumentRecord | undefined> {
   const tx = db.transaction(['documents', 'chunks', 'vectorBlocks', 'postingBlocks'], 'readwrite');
   const document = await tx.objectStore('documents').get(documentId);
-  const range = documentRange(documentId);
-  quiet(tx.objectStore('chunks').delete(range));
-  quiet(tx.objectStore('vectorBlocks').delete(range));
-  quiet(tx.objectStore('postingBlocks').delete(range));
-  quiet(tx.objectStore('documents').delete(documentId));
+  deleteDocumentIn(tx, documentId);
   await tx.done;
   return document;
 }
@@ -151,13 +164,7 @@ export async function deleteCollectionRows(db: RagDatabase, collectionId: string
     'readwrite',
   );
   const documents = await tx.objectStore('documents').index('byCollection').getAllKeys(collectionId);
-  for (const documentId of documents) {
-    const range = documentRange(documentId);
-    quiet(tx.objectStore('chunks').delete(range));
-    quiet(tx.objectStore('vectorBlocks').delete(range));
-    quiet(tx.objectStore('postingBlocks').delete(range));
-    quiet(tx.objectStore('documents').delete(documentId));
-  }
+  for (const documentId of documents) deleteDocumentIn(tx, documentId);
   quiet(tx.objectStore('collections').delete(collectionId));
   await tx.done;
   return documents;

@@ -50,6 +50,11 @@ export async function findPassages(
     k: passagesPerQuestion,
     collectionIds: [grounding.collectionId],
   });
+  return numberPassages(hits);
+}
+
+/** Search hits as sources numbered from 1 in rank order, each with a snippet and its whole text. */
+export function numberPassages(hits: readonly SearchResult[]): FoundPassage[] {
   return hits.map((hit, index) => ({
     source: {
       n: index + 1,

@@ -4,8 +4,6 @@ import type { HearthChatConfig } from './config.ts';
 import type { HearthChatMessage, Write } from './messages.ts';
 import type { EngineLease } from './page-engine.ts';
 
-const passagesPerQuestion = 4;
-
 export interface ChatAnswerContext {
   /** The answer being written: its `finish` and `sources` are set here. */
   answer: HearthChatMessage;
@@ -46,22 +44,10 @@ async function ground(
   capabilities: EngineCapabilities,
   lease: EngineLease,
 ) {
-  const { groundedRequest } = await import('../chat/grounding.ts');
+  const { groundedRequest, numberPassages, passagesPerQuestion } = await import('../chat/grounding.ts');
   const question = request.messages.findLast((m) => m.role === 'user')?.content ?? '';
   const hits = await lease.search(collection, question, passagesPerQuestion);
-  const passages = hits.map((hit, index) => ({
-    source: {
-      n: index + 1,
-      documentId: hit.documentId,
-      title: hit.title,
-      start: hit.start,
-      end: hit.end,
-      headingPath: hit.headingPath,
-      ...(hit.page === undefined ? {} : { page: hit.page }),
-      snippet: hit.text.replace(/\s+/g, ' ').trim().slice(0, 160),
-    },
-    text: hit.text,
-  }));
+  const passages = numberPassages(hits);
   return {
     request: groundedRequest(request, passages, capabilities.contextLength),
     sources: passages.map(({ source }) => ({ n: source.n, title: source.title, snippet: source.snippet })),

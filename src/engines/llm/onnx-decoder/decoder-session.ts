@@ -1,4 +1,5 @@
 import { HearthError, isHearthError } from '../../../core/errors.ts';
+import { halvesToFloats } from '../../../core/half-float.ts';
 import { deviceLostError, type DeviceLossWatch } from './device-loss.ts';
 import type { LogitsSource } from '../generation/decode-loop.ts';
 import type { DecoderLayout } from './graph-layout.ts';
@@ -79,7 +80,7 @@ export class DecoderSession implements LogitsSource {
       row instanceof Float32Array
         ? row.slice()
         : row instanceof Uint16Array
-          ? halfToFloat(row)
+          ? halvesToFloats(row)
           : Float32Array.from(row as ArrayLike<number>);
     if (logits.location === 'gpu-buffer') logits.dispose();
     return last;
@@ -96,24 +97,4 @@ export class DecoderSession implements LogitsSource {
     for (let i = 0; i < length; i++) data[i] = BigInt(value(i));
     return new this.module.Tensor('int64', data, [1, length]);
   }
-}
-
-/** IEEE half floats (as ORT gives fp16 tensors) to float32. */
-function halfToFloat(half: Uint16Array): Float32Array {
-  const out = new Float32Array(half.length);
-  for (let i = 0; i < half.length; i++) {
-    const h = half[i]!;
-    const sign = h & 0x8000 ? -1 : 1;
-    const exponent = (h >> 10) & 0x1f;
-    const fraction = h & 0x3ff;
-    out[i] =
-      exponent === 0
-        ? sign * 2 ** -14 * (fraction / 1024)
-        : exponent === 31
-          ? fraction
-            ? NaN
-            : sign * Infinity
-          : sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
-  }
-  return out;
 }

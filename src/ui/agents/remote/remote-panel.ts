@@ -22,6 +22,22 @@ const clip = (text: string, chars: number) => (text.length > chars ? `${text.sli
 /** Asking a remote source longer than this is given up (the source is then shown as failed). */
 const CHECK_TIMEOUT_MS = 20_000;
 
+/** A heading and a list of named things, each with its description; nothing when there are none. */
+function renderNamedItems(
+  heading: string,
+  testId: string,
+  items: ReadonlyArray<{ name: string; description?: string | undefined }>,
+) {
+  if (!items.length) return nothing;
+  return html`<h4>${heading}</h4>
+    <ul class="items" data-testid=${testId}>
+      ${items.map(
+        (item) =>
+          html`<li><strong>${item.name}</strong>${item.description ? `: ${item.description}` : ''}</li>`,
+      )}
+    </ul>`;
+}
+
 /**
  * Remote tools: the MCP servers and A2A agents the person added (kept in IndexedDB), each with its
  * address, sign-in, connection state, tools and skills; adding, checking, signing in and removing;
@@ -332,46 +348,9 @@ export class RemotePanel extends LitElement {
       <p>Sign-in: ${signIn}</p>
       ${source.problem ? html`<p class="problem">${source.problem.message} (${source.problem.code})</p>` : nothing}
       ${source.leftOut.length ? html`<p class="problem">Left out: ${source.leftOut.join('; ')}</p>` : nothing}
-      ${
-        source.skills.length
-          ? html`<h4>Skills</h4>
-              <ul class="items" data-testid="remote-skills">
-                ${source.skills.map(
-                  (skill) =>
-                    html`<li>
-                      <strong>${skill.name}</strong>${skill.description ? `: ${skill.description}` : ''}
-                    </li>`,
-                )}
-              </ul>`
-          : nothing
-      }
-      ${
-        source.prompts.length
-          ? html`<h4>Prompts</h4>
-              <ul class="items" data-testid="remote-prompts">
-                ${source.prompts.map(
-                  (prompt) =>
-                    html`<li>
-                      <strong>${prompt.name}</strong>${prompt.description ? `: ${prompt.description}` : ''}
-                    </li>`,
-                )}
-              </ul>`
-          : nothing
-      }
-      ${
-        source.resources.length
-          ? html`<h4>Resources</h4>
-              <ul class="items" data-testid="remote-resources">
-                ${source.resources.map(
-                  (resource) =>
-                    html`<li>
-                      <strong>${resource.name}</strong
-                      >${resource.description ? `: ${resource.description}` : ''}
-                    </li>`,
-                )}
-              </ul>`
-          : nothing
-      }
+      ${renderNamedItems('Skills', 'remote-skills', source.skills)}
+      ${renderNamedItems('Prompts', 'remote-prompts', source.prompts)}
+      ${renderNamedItems('Resources', 'remote-resources', source.resources)}
       ${
         source.tools.length
           ? html`<h4>Tools</h4>
