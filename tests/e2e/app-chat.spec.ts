@@ -24,8 +24,14 @@ test('ask the demo model: a streamed answer with its stats, stop, regenerate, ed
   await expect(page.locator('[role="status"]')).toHaveText(/^Answer ready: /);
   const firstText = await answer.locator('.markdown').innerText();
 
-  // Stop: a long sampled answer, stopped once its first words are on screen.
-  await openSettings(page, { max_tokens: '400', temperature: '1' });
+  // Stop, once the first words are on screen. The demo model ends every answer within a few dozen tokens
+  // (a few frames), so a scripted stream of 200 pieces stands in for it here: the subject is the view's Stop,
+  // and the engine's own abort is tested through the worker (llm.spec.ts). The real engine comes back after.
+  await page.evaluate(setEngineAside);
+  await page.evaluate(installScriptedEngine, {
+    pieces: tokenPieces('Once upon a time. '.repeat(50)),
+    delayMs: 20,
+  });
   const stopped = page.evaluate(clickStopWhenWriting);
   await send(page, 'Tell me a long story.');
   expect(await stopped).toBe('clicked');
@@ -33,11 +39,13 @@ test('ask the demo model: a streamed answer with its stats, stop, regenerate, ed
   await expect(streaming.locator('[data-state="stopped"]')).toBeVisible();
   await expect(page.locator('[data-action="send"]')).toBeVisible();
   await expect(page.locator('[role="status"]')).toHaveText('Answer stopped.');
+  await page.evaluate(putEngineBack);
 
-  // Regenerate replaces the last answer.
+  // Regenerate replaces the last answer, from the demo model again.
   await streaming.locator('[data-action="regenerate"]').click();
   await expect(lastAnswer(page).locator('[data-testid="answer-stats"]')).toBeVisible({ timeout: 60_000 });
   await expect(page.locator('hearth-chat-message')).toHaveCount(4);
+  await expect(lastAnswer(page).locator('[data-stat="model"]')).toHaveText('hearth-demo/tiny-llama-chat');
 
   // Edit the first question and resend: what came after it is replaced by one new answer.
   await openSettings(page, { max_tokens: '32', temperature: '0' });
@@ -55,6 +63,23 @@ test('ask the demo model: a streamed answer with its stats, stop, regenerate, ed
   await expect(lastAnswer(page).locator('[data-testid="answer-stats"]')).toBeVisible();
   expect(firstText.length).toBeGreaterThan(0);
 });
+
+type ChatView = HTMLElement & { engine: unknown; realEngine?: unknown };
+
+/** In the page: keeps the chat view's engine so that it can be put back after a scripted stream. */
+function setEngineAside(): void {
+  const view = document
+    .querySelector('hearth-app')
+    ?.shadowRoot?.querySelector('hearth-chat-view') as ChatView;
+  view.realEngine = view.engine;
+}
+
+function putEngineBack(): void {
+  const view = document
+    .querySelector('hearth-app')
+    ?.shadowRoot?.querySelector('hearth-chat-view') as ChatView;
+  view.engine = view.realEngine;
+}
 
 async function scriptedChat(page: Page, question: string, answer: string) {
   await page.evaluate(installScriptedEngine, { pieces: tokenPieces(answer), delayMs: 1 });

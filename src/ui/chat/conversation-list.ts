@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
 import { pencil, plus, trash } from '../shell/icons.ts';
 import { controls } from '../shell/shared-styles.ts';
 import { matches, type Conversation } from './conversation.ts';
@@ -151,7 +152,15 @@ export class ConversationList extends LitElement {
         @input=${(e: Event) => (this.query = (e.target as HTMLInputElement).value)}
       />
       <ul aria-label="Chats">
-        ${shown.map((c) => this.renderItem(c))}
+        ${
+          // Keyed by id: a rename or a new answer re-sorts the list, and an item's buttons must stay with their
+          // chat (unkeyed, a Delete pressed as the list re-sorts would land on the chat that moved into its place).
+          repeat(
+            shown,
+            (c) => c.id,
+            (c) => this.renderItem(c),
+          )
+        }
       </ul>
       ${
         shown.length === 0
