@@ -109,6 +109,8 @@ test('adapters: sync, choose per chat, send for training with consent, cancel, k
 
   // Another one, cancelled while the server works on it.
   await view.locator('[data-action="train"]').click();
+  // The dialog opens anew, unchecked, before the box is ticked: a tick made as it reopens would be undone.
+  await expect(dialog.locator('[data-action="send-training"]')).toBeDisabled();
   await dialog.locator('input[name="agree"]').check();
   await dialog.locator('[data-action="send-training"]').click();
   const second = view.locator('ul.jobs li').first();

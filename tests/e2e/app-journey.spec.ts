@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import demoPins from '../../src/models/demo-pins.json' with { type: 'json' };
-import { app, ask, clickStopWhenWriting, lastAnswer, openSettings, send } from './support/app.ts';
+import { app, ask, lastAnswer, openSettings, send, stopAnAnswerBeingWritten } from './support/app.ts';
 import { ingestHandbook, passageMark } from './support/documents.ts';
 import { startFineTuningServer, type FineTuningServer } from './support/fine-tuning-server.ts';
 import { startModelServer, type ModelServer } from './support/model-server.ts';
@@ -132,7 +132,10 @@ test('a whole journey: documents, a cited answer, stop, regenerate, device, a mi
     const answer = lastAnswer(page);
     await expect(answer.locator('[data-testid="answer-stats"]')).toBeVisible({ timeout: 90_000 });
     const { lengths, announced } = await watched;
-    expect(lengths.length, 'frames that showed a different part of the answer').toBeGreaterThan(1);
+    // Painted as it came, each frame a longer prefix. On a quiet machine the demo model may finish its short
+    // answer within a frame, so how many frames is not asserted here: painting in many pieces is measured with a
+    // long stream in app-stream-perf.spec.ts.
+    expect(lengths, 'each frame a longer part').toEqual([...lengths].sort((a, b) => a - b));
     expect(announced).toEqual([expect.stringMatching(/^Answer ready: /)]);
     await expect(page.locator('[role="status"]')).toHaveText(/^Answer ready: /);
     const source = answer.locator('[data-testid="sources"] li').first();
@@ -147,12 +150,7 @@ test('a whole journey: documents, a cited answer, stop, regenerate, device, a mi
   });
 
   await test.step('stop an answer being written, then regenerate it', async () => {
-    await openSettings(page, { max_tokens: '400', temperature: '1' });
-    const stopped = page.evaluate(clickStopWhenWriting);
-    await send(page, 'Tell me a long story.');
-    expect(await stopped).toBe('clicked');
-    await expect(lastAnswer(page).locator('[data-state="stopped"]')).toBeVisible();
-    await expect(page.locator('[role="status"]')).toHaveText('Answer stopped.');
+    await stopAnAnswerBeingWritten(page, 'Tell me a long story.');
     await lastAnswer(page).locator('[data-action="regenerate"]').click();
     await expect(lastAnswer(page).locator('[data-testid="answer-stats"]')).toBeVisible({ timeout: 90_000 });
     await expect(lastAnswer(page).locator('[data-state="stopped"]')).toHaveCount(0);

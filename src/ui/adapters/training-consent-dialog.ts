@@ -82,6 +82,8 @@ export class TrainingConsentDialog extends LitElement {
   }
 
   private close(): void {
+    // Consent is given for one conversation: a dialog opened again starts unticked, even before it is shown.
+    this.agreed = false;
     this.renderRoot.querySelector('dialog')!.close();
   }
 

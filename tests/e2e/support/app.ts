@@ -1,4 +1,5 @@
 import { expect, type Page } from '@playwright/test';
+import { installScriptedEngine, tokenPieces } from '../pages/app-scripted-engine.ts';
 import { lastAnswer } from './app-measures.ts';
 import { devPort, previewPort } from './ports.ts';
 
@@ -61,6 +62,38 @@ export async function clickStopWhenWriting(): Promise<string> {
     if (text.trim()) return 'the answer ended before Stop could be clicked';
   }
   return 'no answer text within 60 s';
+}
+
+type ChatView = HTMLElement & { engine: unknown; realEngine?: unknown };
+
+/**
+ * Sends `question` and presses Stop once the first words are on screen. The demo model ends every answer
+ * within a few dozen tokens (a few frames), so a scripted stream of 200 pieces stands in for it while it is
+ * stopped: the subject is the view's Stop (the engine's own abort is tested through the worker in
+ * llm.spec.ts). The chat view's real engine is put back afterwards.
+ */
+export async function stopAnAnswerBeingWritten(page: Page, question: string): Promise<void> {
+  await page.evaluate(() => {
+    const view = document
+      .querySelector('hearth-app')
+      ?.shadowRoot?.querySelector('hearth-chat-view') as ChatView;
+    view.realEngine = view.engine;
+  });
+  await page.evaluate(installScriptedEngine, {
+    pieces: tokenPieces('Once upon a time. '.repeat(50)),
+    delayMs: 20,
+  });
+  const stopped = page.evaluate(clickStopWhenWriting);
+  await send(page, question);
+  expect(await stopped).toBe('clicked');
+  await expect(lastAnswer(page).locator('[data-state="stopped"]')).toBeVisible();
+  await expect(page.locator('[role="status"]')).toHaveText('Answer stopped.');
+  await page.evaluate(() => {
+    const view = document
+      .querySelector('hearth-app')
+      ?.shadowRoot?.querySelector('hearth-chat-view') as ChatView;
+    view.engine = view.realEngine;
+  });
 }
 
 /** Nothing on the page is wider than the window. */
