@@ -15,6 +15,8 @@ export function createBrowserLlmService(): LlmService {
         : httpModelFiles(baseUrl, modelId, revision),
     wasmPaths: browserWasmPaths,
     wasmBuild: loadWasmBuild,
+    wasmDecoderThread: () =>
+      new Worker(new URL('./wasm-decoder-thread.worker.ts', import.meta.url), { type: 'module' }),
     hooksFor: (modelId, chatTemplate) =>
       toolHooksFactory({ modelId, toolFormat: detectToolCallFormat(chatTemplate), constrain: true }),
     // web-llm is large: fetched only when an MLC model is loaded.
