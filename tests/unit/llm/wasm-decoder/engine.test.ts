@@ -145,10 +145,23 @@ describe('the chat engine on the WASM decoder (tiny model, q4)', () => {
     });
     const again = await engine.create({ messages: question, temperature: 0, max_tokens: 12 });
     const text = upper.choices[0]!.message.content ?? '';
-    // The adapter was trained (on the fp32 base) to answer in upper case: on the 4-bit base it still shifts the case.
-    const upperShare = (s: string) =>
-      (s.match(/[A-Z]/g)?.length ?? 0) / Math.max(1, s.match(/[A-Za-z]/g)?.length ?? 0);
-    expect(upperShare(text)).toBeGreaterThan(upperShare(base.choices[0]!.message.content ?? '') + 0.2);
+    // The adapter was trained on the fp32 base; on the 4-bit base it answers what onnxruntime-web's own
+    // dequantised 4-bit path answers with it (the logits are checked against PyTorch in parity.test.ts).
+    const ort = await loadOrtChatEngine(fsModelFiles(tinyChatModelId), {
+      device: 'wasm',
+      dtype: 'q4',
+      threads: 1,
+      wasmQuantized: 'fp32',
+    });
+    await ort.adapters.load('upper-r8@1', files('upper-r8'));
+    const ortUpper = await ort.create({
+      messages: question,
+      temperature: 0,
+      max_tokens: 12,
+      adapter: 'upper-r8@1',
+    });
+    await ort.unload();
+    expect(text).toBe(ortUpper.choices[0]!.message.content);
     expect(text).not.toBe(base.choices[0]!.message.content);
     expect(again.choices[0]!.message.content).toBe(base.choices[0]!.message.content);
     await engine.adapters.unload('upper-r8@1');

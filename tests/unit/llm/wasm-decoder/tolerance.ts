@@ -9,10 +9,14 @@
  *   the comparison of ORT against PyTorch (tests/unit/llm/ort-parity.test.ts): FLOAT32_TOLERANCE, 1e-4.
  *   Except for one thing: where an activation lands within float32 noise of a .5, the two sides may
  *   round it to different neighbours (a "flip": that activation differs by one step d). The chance is
- *   about the float32 noise over d, some 1e-4 per activation, so most vectors have none. A flipped
- *   activation is still rounded to within d/2 (+ noise) of its value, like every other one, so its
- *   effect is one of the terms that make up delta below: a vector may differ by up to 1e-4 + delta,
- *   and at least 90% of the vectors compared must be within 1e-4.
+ *   about the float32 noise over d, some 1e-4 per activation; a prefill rounds some 10^4 activations
+ *   (positions x layers x the inputs of 7 products), so a vector may carry a flip, and a flip early in
+ *   the prompt reaches the last position through attention. A flipped activation is still rounded to
+ *   within d/2 (+ noise) of its value, like every other one, so its effect is one of the terms that
+ *   make up delta below: a vector may differ by up to 1e-4 + delta. And more than half of the vectors
+ *   compared must be within 1e-4 (MIN_TIGHT_SHARE): an implementation that rounds differently from
+ *   act8 (another scale, rounding half away from zero, no rounding) misses 1e-4 on every vector, since
+ *   delta is 10^2 to 10^3 times larger on these fixtures; flips reach only some of them.
  * - `q4` keeps float activations: int8 rounding moves the logits by delta = max |act8 - q4|, which
  *   PyTorch measured at that step. The decoder is within 1e-4 + delta of act8, so within 1e-4 + 2 delta
  *   of q4 (triangle inequality, per logit).
@@ -25,6 +29,9 @@
  * property of the fixture, not of the machine that runs the test.
  */
 export const FLOAT32_TOLERANCE = 1e-4;
+
+/** Share of vectors that must be within FLOAT32_TOLERANCE of act8 (see above: a majority, not all). */
+export const MIN_TIGHT_SHARE = 0.5;
 
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let max = 0;
