@@ -30,11 +30,14 @@ import { runOverhead } from './run-overhead.ts';
  * - path B: what splitting the graph at every projection costs in ORT runs alone (split-graph line);
  * - path C, wasm-q4: Hearth's own decoder, 4-bit weights x 8-bit activations.
  * Then the tiny model's decode on ort-dequantized and wasm-q4: where the threshold of
- * src/engines/llm/wasm-decoder/choose-path.ts comes from.
+ * src/engines/llm/wasm-decoder/choose-path.ts comes from (BENCH_PATHS_ONLY=tiny: only that).
  */
 const benchRoot = resolve(import.meta.dirname, '../.models');
 const smolId = 'hearth-bench/smollm2-shaped';
-if (!existsSync(resolve(benchRoot, smolId, 'resolve/main/onnx/model_q4.onnx'))) {
+if (
+  process.env.BENCH_PATHS_ONLY !== 'tiny' &&
+  !existsSync(resolve(benchRoot, smolId, 'resolve/main/onnx/model_q4.onnx'))
+) {
   console.error('No benchmark model. Make it with: npm run fixtures:bench');
   process.exit(1);
 }
@@ -108,52 +111,55 @@ async function fidelity(path: Path): Promise<number> {
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const round2 = (value: number) => Math.round(value * 100) / 100;
 
-const paths: Path[] = ['ort-fp32', 'ort-dequantized', 'ort-nbits', 'ort-int8', 'wasm-q4'];
-const opened = new Map<Path, Opened>();
-for (const path of paths) opened.set(path, await open(smol, path));
-const runs = new Map<Path, Array<{ prefill: number; decode: number }>>();
-for (let round = 0; round < rounds; round++) {
-  for (const path of paths) {
-    // ORT's 4-bit kernel is an order of magnitude slower: a shorter run says as much.
-    const slow = path === 'ort-nbits';
-    const result = await speed(opened.get(path)!.decoder, slow ? 16 : promptTokens, slow ? 4 : newTokens);
-    runs.set(path, [...(runs.get(path) ?? []), result]);
-    console.error(
-      `[llm-paths] round ${round + 1} ${path}: prefill ${result.prefill.toFixed(1)}, decode ${result.decode.toFixed(1)} tok/s`,
-    );
+// BENCH_PATHS_ONLY=tiny: only the threshold's measurement on the tiny model (seconds, no bench model needed).
+if (process.env.BENCH_PATHS_ONLY !== 'tiny') {
+  const paths: Path[] = ['ort-fp32', 'ort-dequantized', 'ort-nbits', 'ort-int8', 'wasm-q4'];
+  const opened = new Map<Path, Opened>();
+  for (const path of paths) opened.set(path, await open(smol, path));
+  const runs = new Map<Path, Array<{ prefill: number; decode: number }>>();
+  for (let round = 0; round < rounds; round++) {
+    for (const path of paths) {
+      // ORT's 4-bit kernel is an order of magnitude slower: a shorter run says as much.
+      const slow = path === 'ort-nbits';
+      const result = await speed(opened.get(path)!.decoder, slow ? 16 : promptTokens, slow ? 4 : newTokens);
+      runs.set(path, [...(runs.get(path) ?? []), result]);
+      console.error(
+        `[llm-paths] round ${round + 1} ${path}: prefill ${result.prefill.toFixed(1)}, decode ${result.decode.toFixed(1)} tok/s`,
+      );
+    }
   }
-}
-for (const path of paths) {
-  const list = runs.get(path)!;
+  for (const path of paths) {
+    const list = runs.get(path)!;
+    printResult({
+      bench: 'llm-paths',
+      model: 'smollm2-shaped',
+      path,
+      threads: 1,
+      prefill_tok_s: round2(median(list.map((r) => r.prefill))),
+      decode_tok_s: round2(median(list.map((r) => r.decode))),
+      weights_mb: round2(opened.get(path)!.weightsBytes / 2 ** 20),
+      tiny_max_logit_error: round2((await fidelity(path)) * 1e4) / 1e4,
+    });
+    await opened.get(path)!.decoder.release();
+  }
+
+  // Path B: a SmolLM2 decode step cut at its 7 projections a layer leaves 4 ORT pieces a layer (norm;
+  // RoPE + attention, with the layer's KV cache; residual + norm; SiLU * up) and the final norm.
+  const positions = promptTokens + newTokens;
+  const overhead = await runOverhead(ort, 576, { heads: 3, positions, headDim: 64 });
+  const runsPerToken = 30 * 4 + 1;
+  const overheadMs = (30 * (3 * overhead.addUs + overhead.attentionUs) + overhead.addUs) / 1000;
   printResult({
     bench: 'llm-paths',
     model: 'smollm2-shaped',
-    path,
-    threads: 1,
-    prefill_tok_s: round2(median(list.map((r) => r.prefill))),
-    decode_tok_s: round2(median(list.map((r) => r.decode))),
-    weights_mb: round2(opened.get(path)!.weightsBytes / 2 ** 20),
-    tiny_max_logit_error: round2((await fidelity(path)) * 1e4) / 1e4,
+    path: 'split-graph',
+    add_run_us: round2(overhead.addUs),
+    attention_run_us: round2(overhead.attentionUs),
+    runs_per_token: runsPerToken,
+    overhead_ms_per_token: round2(overheadMs),
+    decode_cap_tok_s: round2(1000 / overheadMs),
   });
-  await opened.get(path)!.decoder.release();
 }
-
-// Path B: a SmolLM2 decode step cut at its 7 projections a layer leaves 4 ORT pieces a layer (norm;
-// RoPE + attention, with the layer's KV cache; residual + norm; SiLU * up) and the final norm.
-const positions = promptTokens + newTokens;
-const overhead = await runOverhead(ort, 576, { heads: 3, positions, headDim: 64 });
-const runsPerToken = 30 * 4 + 1;
-const overheadMs = (30 * (3 * overhead.addUs + overhead.attentionUs) + overhead.addUs) / 1000;
-printResult({
-  bench: 'llm-paths',
-  model: 'smollm2-shaped',
-  path: 'split-graph',
-  add_run_us: round2(overhead.addUs),
-  attention_run_us: round2(overhead.attentionUs),
-  runs_per_token: runsPerToken,
-  overhead_ms_per_token: round2(overheadMs),
-  decode_cap_tok_s: round2(1000 / overheadMs),
-});
 
 // The threshold: the tiny model (2 layers, hidden 64), where fixed costs per token dominate.
 const tinyPaths: Path[] = ['ort-dequantized', 'wasm-q4'];

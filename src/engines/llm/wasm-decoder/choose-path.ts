@@ -5,10 +5,11 @@ import { simdSupport } from './kernels/instance.ts';
  * Below this many weights (parameters) the 'auto' choice would keep dequantising 4-bit models to fp32
  * for onnxruntime-web, where fp32 weights are small enough to stay in cache. Measured with
  * `npm run bench:llm-paths` (one thread, medians of 3 interleaved rounds): even the smallest model
- * Hearth has, the 2-layer, hidden-64 demo model (0.14M parameters), decodes 12x faster on the
- * WASM decoder (6,390 tok/s against 520 dequantised in ORT, whose fixed cost per run dominates there),
- * and the SmolLM2-135M-shaped model 2.8x (15.4 against 5.4 fp32): no size was found where the fp32
- * path wins, so the threshold is 0 and 'fp32' stays available by asking for it.
+ * Hearth has, the 2-layer, hidden-64 demo model (0.14M parameters, its embedding and LM head in fp32),
+ * decodes 3.2x faster on the WASM decoder (4,102 tok/s against 1,271 dequantised in ORT, whose fixed
+ * cost per run dominates there; `BENCH_PATHS_ONLY=tiny`), and the SmolLM2-135M-shaped model 2.8x
+ * (15.4 against 5.4 fp32): no size was found where the fp32 path wins, so the threshold is 0 and
+ * 'fp32' stays available by asking for it.
  */
 export const WASM_DECODER_MIN_PARAMETERS = 0;
 

@@ -70,8 +70,13 @@ export interface AttentionJob {
   scoresStride: number;
 }
 
-/** Chunks per product and per thread: enough that claiming balances the threads, few enough to cost nothing. */
-const CHUNKS_PER_THREAD = 4;
+/**
+ * Chunks per product and per thread. Each claim is an atomic on a line every thread writes: measured with
+ * `npm run bench:llm` (SmolLM2-135M-shaped q4, two threads against one, a quiet 2-core machine, decode):
+ * 1 chunk a thread 1.50x, 2 1.41x, 4 1.38x, 8 1.32x, 16 1.25x (medians of 2-4 rounds). A thread that starts late loses
+ * nothing: the one that is running claims the other's chunk.
+ */
+const CHUNKS_PER_THREAD = 1;
 
 /** Writes a job; returns its chunk count. */
 export function writeQ4(i32: Int32Array, control: number, job: Q4Job, threads: number): number {
