@@ -3,7 +3,7 @@ export type { CatalogEntry, ChatFacts, Dtype, EmbedFacts, ModelFile, ModelSource
 export { DEMO_BASE_URL } from './demo-entries.ts';
 export { describeHashSource, type HashSource } from './download/hash-source.ts';
 export type { EstimateFn } from './download/quota.ts';
-export { requestPersistence, type PersistenceReport } from './download/persistence.ts';
+export { requestPersistence, type PersistenceReport } from './persistence.ts';
 export { httpModelFiles, resolveUrl } from './http-model-files.ts';
 export type { CachedModel, FileState, FileStatus } from './inventory.ts';
 export {

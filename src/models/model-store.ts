@@ -7,7 +7,7 @@ import { downloadFile, type FileToDownload, type StoredFile } from './download/d
 import { readFileMeta } from './storage/file-meta.ts';
 import { withFileLock } from './download/file-lock.ts';
 import { fetchHubFileInfo } from './download/hub-info.ts';
-import { requestPersistence, type PersistenceReport } from './download/persistence.ts';
+import { requestPersistence, type PersistenceReport } from './persistence.ts';
 import { runPool } from './download/pool.ts';
 import { ProgressTracker } from './download/progress-tracker.ts';
 import { browserEstimate, checkQuota, type EstimateFn } from './download/quota.ts';

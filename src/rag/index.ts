@@ -1,10 +1,5 @@
-export {
-  RAG_METHODS,
-  RagService,
-  type QueuedDocument,
-  type RagApi,
-  type RagServiceOptions,
-} from './service.ts';
+export { RagService, type QueuedDocument, type RagServiceOptions } from './service.ts';
+export { RAG_METHODS, type RagApi } from './methods.ts';
 export type { DocumentInput } from './service-input.ts';
 export type { SearchRequest, SearchResult } from './search/request.ts';
 export type { RagEvent } from './events.ts';

@@ -1,6 +1,5 @@
 import { HearthError } from '../core/errors.ts';
 import type { LongOperationOptions } from '../core/progress.ts';
-import type { MethodName } from '../core/rpc/index.ts';
 import type { Embedder, EmbedderInfo } from '../engines/embed/index.ts';
 import { ChangeChannel, type RagEvent } from './events.ts';
 import { notFound } from './errors.ts';
@@ -374,36 +373,6 @@ export class RagService {
     return collection;
   };
 }
-
-/** The public methods, which the RAG worker serves. */
-export const RAG_METHODS = [
-  'createCollection',
-  'listCollections',
-  'deleteCollection',
-  'addDocument',
-  'updateDocument',
-  'ingest',
-  'addPrepared',
-  'waitForJob',
-  'deleteDocument',
-  'listDocuments',
-  'passage',
-  'jobs',
-  'retryJob',
-  'cancelJob',
-  'checkModel',
-  'reembed',
-  'search',
-  'warm',
-  'exportCollection',
-  'importCollection',
-  'events',
-  'resume',
-  'idle',
-  'close',
-] as const satisfies readonly MethodName<RagService>[];
-
-export type RagApi = Pick<RagService, (typeof RAG_METHODS)[number]>;
 
 function toModelRef(info: EmbedderInfo): EmbeddingModelRef {
   return { modelId: info.modelId, revision: info.revision, dimensions: info.dimensions };

@@ -1,7 +1,7 @@
 import { connectApi, exposeApi, type RemoteApi } from '../core/rpc/index.ts';
 import type { Embedder, EmbedOptions } from '../engines/embed/index.ts';
-import { requestPersistence, type PersistenceReport } from '../models/index.ts';
-import { RAG_METHODS, type RagApi, type RagServiceOptions, type RagWorkerInit } from '../rag/index.ts';
+import { requestPersistence, type PersistenceReport } from '../models/persistence.ts';
+import { RAG_METHODS, type RagApi, type RagServiceOptions, type RagWorkerInit } from '../rag/client.ts';
 import type { Handle } from './handle.ts';
 
 export type { PersistenceReport };

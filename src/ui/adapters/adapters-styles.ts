@@ -17,16 +17,6 @@ export const adaptersStyles = css`
     margin-top: 1rem;
     min-width: 0;
   }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5rem;
-    align-items: center;
-  }
-  .row h3 {
-    margin: 0;
-    flex: 1 1 auto;
-  }
   form.settings {
     display: grid;
     gap: 0.5rem;

@@ -19,16 +19,6 @@ export const agentsStyles = css`
       align-items: start;
     }
   }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5rem;
-    align-items: center;
-  }
-  .row h3 {
-    margin: 0;
-    flex: 1 1 auto;
-  }
   label.field {
     display: grid;
     gap: 0.25rem;

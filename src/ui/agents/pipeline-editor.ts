@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing } from 'lit';
-import { controls } from '../shell/shared-styles.ts';
+import { blockHost, controls } from '../shell/shared-styles.ts';
 import type { TextProblem } from './pipeline-text.ts';
 
 /** "Line 6, column 3, agents[0].tools[0]:" */
@@ -33,11 +33,8 @@ export class PipelineEditor extends LitElement {
 
   static override styles = [
     controls,
+    blockHost,
     css`
-      :host {
-        display: block;
-        min-width: 0;
-      }
       label {
         display: block;
         font-weight: 600;

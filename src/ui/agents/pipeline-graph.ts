@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, svg } from 'lit';
 import type { Pipeline } from '../../runtime/index.ts';
-import { controls } from '../shell/shared-styles.ts';
+import { blockHost, controls } from '../shell/shared-styles.ts';
 import { layoutPipeline, type EdgeKind, type GraphNode } from './graph-layout.ts';
 
 const edgeWords: Record<EdgeKind, string> = {
@@ -31,11 +31,8 @@ export class PipelineGraph extends LitElement {
 
   static override styles = [
     controls,
+    blockHost,
     css`
-      :host {
-        display: block;
-        min-width: 0;
-      }
       .canvas {
         overflow-x: auto;
         border: 1px solid var(--border);

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { Decision, Interruption, ThreadItemRecord } from '../../runtime/index.ts';
-import { controls } from '../shell/shared-styles.ts';
+import { blockHost, controls } from '../shell/shared-styles.ts';
 import './agent-answer.ts';
 import { preview, statusWords } from './event-log.ts';
 import type { RunSnapshot } from './run-session.ts';
@@ -34,11 +34,8 @@ export class RunPanel extends LitElement {
 
   static override styles = [
     controls,
+    blockHost,
     css`
-      :host {
-        display: block;
-        min-width: 0;
-      }
       p {
         margin: 0.3rem 0;
         line-height: 1.5;

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import type { SpanRecord } from '../../runtime/index.ts';
-import { controls } from '../shell/shared-styles.ts';
+import { blockHost, controls } from '../shell/shared-styles.ts';
 import { formatDuration, traceTimeline } from './trace-rows.ts';
 
 const kindWords: Record<SpanRecord['kind'], string> = {
@@ -30,11 +30,8 @@ export class TraceTimeline extends LitElement {
 
   static override styles = [
     controls,
+    blockHost,
     css`
-      :host {
-        display: block;
-        min-width: 0;
-      }
       ol {
         list-style: none;
         margin: 0;

@@ -1,4 +1,5 @@
 import { css, html, LitElement } from 'lit';
+import { ifDefined } from 'lit/directives/if-defined.js';
 import { controls, dialogStyles } from '../shell/shared-styles.ts';
 import { samplingSchema, type Conversation, type Sampling } from './conversation.ts';
 
@@ -99,53 +100,10 @@ export class ChatSettings extends LitElement {
           placeholder="For example: Answer briefly, in plain English."
         ></textarea>
         <div class="grid">
-          <div>
-            <label for="temperature">Temperature</label>
-            <input
-              id="temperature"
-              name="temperature"
-              type="number"
-              step="0.05"
-              min="0"
-              max="2"
-              .value=${String(s?.temperature ?? 0.7)}
-            />
-          </div>
-          <div>
-            <label for="top_p">Top-p</label>
-            <input
-              id="top_p"
-              name="top_p"
-              type="number"
-              step="0.01"
-              min="0.01"
-              max="1"
-              .value=${String(s?.top_p ?? 0.95)}
-            />
-          </div>
-          <div>
-            <label for="max_tokens">Max answer tokens</label>
-            <input
-              id="max_tokens"
-              name="max_tokens"
-              type="number"
-              step="1"
-              min="1"
-              max="32768"
-              .value=${String(s?.max_tokens ?? 256)}
-            />
-          </div>
-          <div>
-            <label for="seed">Seed</label>
-            <input
-              id="seed"
-              name="seed"
-              type="number"
-              step="1"
-              placeholder="random"
-              .value=${s?.seed === undefined ? '' : String(s.seed)}
-            />
-          </div>
+          ${numberField('temperature', 'Temperature', { step: '0.05', min: '0', max: '2' }, String(s?.temperature ?? 0.7))}
+          ${numberField('top_p', 'Top-p', { step: '0.01', min: '0.01', max: '1' }, String(s?.top_p ?? 0.95))}
+          ${numberField('max_tokens', 'Max answer tokens', { step: '1', min: '1', max: '32768' }, String(s?.max_tokens ?? 256))}
+          ${numberField('seed', 'Seed', { step: '1', placeholder: 'random' }, s?.seed === undefined ? '' : String(s.seed))}
         </div>
         <p class="hint muted">
           Temperature 0 always picks the likeliest token; a seed makes sampled answers repeatable.
@@ -158,6 +116,28 @@ export class ChatSettings extends LitElement {
       </form>
     </dialog>`;
   }
+}
+
+/** A labelled number input named (and identified) by its sampling field. */
+function numberField(
+  name: string,
+  label: string,
+  limits: { step: string; min?: string; max?: string; placeholder?: string },
+  value: string,
+) {
+  return html`<div>
+    <label for=${name}>${label}</label>
+    <input
+      id=${name}
+      name=${name}
+      type="number"
+      step=${limits.step}
+      min=${ifDefined(limits.min)}
+      max=${ifDefined(limits.max)}
+      placeholder=${ifDefined(limits.placeholder)}
+      .value=${value}
+    />
+  </div>`;
 }
 
 customElements.define('hearth-chat-settings', ChatSettings);

@@ -33,12 +33,6 @@ export const documentsStyles = css`
       align-items: start;
     }
   }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5rem;
-    align-items: center;
-  }
   .row input,
   .row select {
     flex: 1 1 10rem;

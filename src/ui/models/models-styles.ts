@@ -46,12 +46,6 @@ export const modelsStyles = css`
     font-weight: 400;
     min-height: 2.25rem;
   }
-  .row {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 0.5rem;
-    align-items: center;
-  }
   .row > input {
     flex: 1 1 14rem;
     width: auto;

@@ -95,7 +95,7 @@ export const dialogStyles = css`
   }
 `;
 
-/** The frame of a view page: its padding, headings and paragraphs, and the cards (sections) it is made of. */
+/** The frame of a view page: its padding, headings and paragraphs, the cards (sections) it is made of, and rows of controls. */
 export const viewPage = css`
   :host {
     display: block;
@@ -123,6 +123,24 @@ export const viewPage = css`
     border-radius: 12px;
     padding: 0.9rem;
     margin-bottom: 1rem;
+    min-width: 0;
+  }
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+  }
+  .row h3 {
+    margin: 0;
+    flex: 1 1 auto;
+  }
+`;
+
+/** A component laid out inside a view: a block that may shrink below its content's width. */
+export const blockHost = css`
+  :host {
+    display: block;
     min-width: 0;
   }
 `;

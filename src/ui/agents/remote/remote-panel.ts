@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing } from 'lit';
 import { toHearthError } from '../../../core/errors.ts';
-import { controls } from '../../shell/shared-styles.ts';
+import { blockHost, controls } from '../../shell/shared-styles.ts';
 import './remote-dialog.ts';
 import type { AddForm, RemoteDialog, TokenChange } from './remote-dialog.ts';
 import type { RemoteSource, RemoteState } from './remote-source.ts';
@@ -74,11 +74,8 @@ export class RemotePanel extends LitElement {
 
   static override styles = [
     controls,
+    blockHost,
     css`
-      :host {
-        display: block;
-        min-width: 0;
-      }
       .row {
         display: flex;
         flex-wrap: wrap;
