@@ -149,7 +149,7 @@ test('from another origin: loads, answers with the demo model, emits its events;
   const code = fetched.filter((url) => /\.(?:m?js|wasm)$/.test(url));
   expect(code.filter((url) => !url.startsWith(`${libBase}assets/`))).toEqual([]);
   const ortFiles = fetched.filter((url) => /\/ort[\w.-]*\.(?:wasm|js)$/.test(url));
-  if (ready.detail.deviceReason.includes("Hearth's WASM decoder")) {
+  if (String(ready.detail.deviceReason).includes("Hearth's WASM decoder")) {
     // The 4-bit demo model on WASM runs on Hearth's own decoder, whose kernels are part of the worker.
     expect(ready.detail.device).toBe('wasm');
     expect(ortFiles).toEqual([]);
