@@ -451,7 +451,8 @@ test('on a cross-origin isolated host (COOP and COEP, as docs/embedding.md says)
   expect(ready.detail).toMatchObject({ crossOriginIsolated: true, device: 'wasm' });
   // Hearth's rule: min(cores, 4) on an isolated page (one thread is all a one-core machine gets).
   expect(ready.detail.wasmThreads).toBe(Math.min(cores, 4));
-  // onnxruntime started its thread workers from a Blob of its glue, fetched from the library's origin.
+  // The decoder's thread workers (scripts of the library's origin) started from same-origin Blob modules
+  // (workers/start-module-worker.ts), as onnxruntime starts its own from a Blob of its glue.
   expect((await sendGreedy(page, 'a')).content).toBe(expectedAnswer);
   if (cores > 1) expect(page.workers().length).toBeGreaterThan(1);
 });
