@@ -50,6 +50,7 @@ export type {
   ToolCallDelta,
   ToolChoice,
   Usage,
+  WeightsReport,
 } from './engines/llm/contract.ts';
 export type { LlmLoadOptions } from './engines/llm/service.ts';
 export type {

@@ -42,6 +42,12 @@ export interface LlmBenchResult {
   history_tokens: number;
   turn2_cached_tokens: number;
   transformers_ort: string | undefined;
+  /** How Hearth ran the weights (capabilities().weights). */
+  ours_weights_path: string;
+  ours_weights_resident: number;
+  ours_weights_file: number;
+  /** The engine's peak during load (files + heap), WASM decoder only. */
+  ours_load_peak: number;
 }
 
 const MODELS = '/bench/.models';
@@ -76,8 +82,11 @@ async function run(config: LlmBenchConfig): Promise<LlmBenchResult> {
   let turn2Cached: number;
   let historyTokens: number;
   let oursThreads: number;
+  let weights;
   try {
-    oursThreads = (await ours.capabilities()).threads ?? -1;
+    const capabilities = await ours.capabilities();
+    oursThreads = capabilities.threads ?? -1;
+    weights = capabilities.weights;
     await ours.completions.create({ messages: warmup, max_tokens: 4, temperature: 0 });
     oursResult = await ours.completions.create({
       messages: prompt,
@@ -143,6 +152,10 @@ async function run(config: LlmBenchConfig): Promise<LlmBenchResult> {
     history_tokens: historyTokens,
     turn2_cached_tokens: turn2Cached,
     transformers_ort: ortVersion,
+    ours_weights_path: weights?.path ?? 'unknown',
+    ours_weights_resident: weights?.residentBytes ?? Number.NaN,
+    ours_weights_file: weights?.fileBytes ?? Number.NaN,
+    ours_load_peak: weights?.peakLoadBytes ?? Number.NaN,
   };
 }
 

@@ -8,7 +8,6 @@
 import { resolve } from 'node:path';
 import { EngineAdapters } from '../../src/engines/llm/onnx-decoder/engine-adapters.ts';
 import { loadDecoder, type LoadedDecoder } from '../../src/engines/llm/onnx-decoder/load-decoder.ts';
-import { loraTensorFactory } from '../../src/engines/llm/onnx-decoder/lora-tensors.ts';
 import { writeSafetensors } from '../../src/core/safetensors.ts';
 import type { LoraTarget } from '../../src/engines/lora/index.ts';
 import { fsModelFiles } from '../../tests/support/fs-model-files.ts';
@@ -63,11 +62,7 @@ const ROUNDS = Number(process.env.LORA_BENCH_ROUNDS ?? 5);
 const plain = await loadDecoder(files, { device: 'wasm', dtype: 'q4', threads, adapters: false });
 const loaded = await loadDecoder(files, { device: 'wasm', dtype: 'q4', threads });
 const { decoder } = loaded;
-const adapters = new EngineAdapters(
-  files.modelId,
-  loaded.loraTargets,
-  await loraTensorFactory(decoder.module, 'wasm'),
-);
+const adapters = new EngineAdapters(files.modelId, loaded.loraTargets, await loaded.loraFactory());
 const first = adapters.load('bench-a@1', randomAdapter(loaded.loraTargets, 1));
 adapters.load('bench-b@1', randomAdapter(loaded.loraTargets, 2));
 decoder.extraFeeds = adapters.feeds('bench-a@1');

@@ -2,9 +2,11 @@ import { expect, test } from '@playwright/test';
 import type { EngineCapabilities, Usage } from '../../src/engines/llm/contract.ts';
 import type { ChatReference } from '../unit/llm/reference.ts';
 import type { ParityResult } from '../unit/llm/parity-run.ts';
+import { checkAgainstPyTorch } from '../unit/llm/wasm-decoder/tolerance.ts';
 import { openHarness } from './harness.ts';
 
 type Failure = { code?: string; message: string } | null;
+type DecoderRun = { steps: number[][]; threads: number; simd: string };
 declare const harness: {
   reference(): Promise<ChatReference>;
   parity(
@@ -18,9 +20,49 @@ declare const harness: {
   twoTurns(): Promise<{ first: Usage; second: Usage }>;
   seeded(seed: number): Promise<string | null>;
   brokenThenHealthy(): Promise<{ broken: Failure; overflow: Failure; after: { content: string | null } }>;
+  wasmDecoder(): Promise<{
+    relaxedAvailable: boolean;
+    relaxedOne: DecoderRun;
+    plainOne: DecoderRun;
+    relaxedTwo: DecoderRun;
+  }>;
 };
 
 test.beforeEach(async ({ page }) => openHarness(page, 'llm'));
+
+test("Hearth's WASM decoder in Chromium: relaxed = plain SIMD bit for bit, 2 threads = 1, within the int8 bounds of PyTorch", async ({
+  page,
+}) => {
+  const reference = await page.evaluate(() => harness.reference());
+  const result = await page.evaluate(() => harness.wasmDecoder());
+  expect(result.relaxedAvailable).toBe(true); // Chromium ships relaxed SIMD
+  expect(result.relaxedOne.simd).toBe('relaxed');
+  expect(result.relaxedTwo.threads).toBe(2);
+  expect(result.plainOne.steps).toEqual(result.relaxedOne.steps);
+  expect(result.relaxedTwo.steps).toEqual(result.relaxedOne.steps);
+  // Bounds and their derivation: tests/unit/llm/wasm-decoder/tolerance.ts.
+  const { failures, tightShare } = checkAgainstPyTorch(
+    result.relaxedOne.steps.map((ours, step) => ({
+      label: `step ${step}`,
+      ours,
+      act8: reference.q4_act8.logits[step]!,
+      float: reference.q4.logits[step]!,
+    })),
+  );
+  expect(failures).toEqual([]);
+  expect(tightShare).toBeGreaterThanOrEqual(0.9);
+});
+
+test('through the worker: q4 on WASM runs on the WASM decoder, greedy text equals the reference', async ({
+  page,
+}) => {
+  const reference = await page.evaluate(() => harness.reference());
+  const caps = await page.evaluate(() => harness.open('wasm', 'q4'));
+  expect(caps.weights).toMatchObject({ path: 'wasm-q4', simd: 'relaxed' });
+  expect(caps.weights!.residentBytes / caps.weights!.fileBytes).toBeLessThanOrEqual(1.25);
+  const result = await page.evaluate((n) => harness.greedy(n), reference.q4.tokens.length);
+  expect(result.content).toBe(reference.q4.text.split('<|im_end|>')[0]);
+});
 
 for (const dtype of ['fp32', 'q4'] as const) {
   test(`WASM in Chromium: ${dtype} logits within 1e-4 of PyTorch at every step`, async ({ page }) => {

@@ -116,6 +116,28 @@ export interface EngineCapabilities {
   supportsTools: boolean;
   supportsAdapters: boolean;
   supportsGrammar: boolean;
+  /** How the weights run and what they cost in memory (ORT backend). */
+  weights?: WeightsReport;
+}
+
+/**
+ * Which path runs the weights. `wasm-q4`: Hearth's own WASM decoder, 4-bit weights kept 4-bit and
+ * multiplied by 8-bit activations (SIMD kernels); `ort-dequantized`: 4-bit weights expanded to fp32
+ * at load for onnxruntime-web; `ort-nbits`: onnxruntime-web's own 4-bit MatMulNBits; `ort`: the
+ * weights as stored (fp32, fp16), in onnxruntime-web.
+ */
+export interface WeightsReport {
+  path: 'wasm-q4' | 'ort-dequantized' | 'ort-nbits' | 'ort';
+  /** The WASM decoder's kernels: relaxed SIMD where the browser has it, else plain SIMD (identical results). */
+  simd?: 'relaxed' | 'plain';
+  /** Bytes the weights take in memory: the WASM decoder's heap, or the graph handed to onnxruntime-web. */
+  residentBytes: number;
+  /** Bytes of the weights in the model's files. */
+  fileBytes: number;
+  /** The most bytes the load held at once, files and heap (WASM decoder only). */
+  peakLoadBytes?: number;
+  /** Bytes the KV cache grows by per position (WASM decoder only). */
+  kvBytesPerPosition?: number;
 }
 
 export interface LoadOptions extends LongOperationOptions {

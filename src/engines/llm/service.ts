@@ -17,6 +17,7 @@ import type {
 import type { GenerationHooksFactory } from './generation/plan.ts';
 import { loadOrtChatEngine } from './onnx-decoder/ort-chat-engine.ts';
 import type { OrtModule } from './onnx-decoder/decoder-runtime.ts';
+import type { PoolWorker } from './wasm-decoder/executor.ts';
 import type { TokenizerConfig } from './text/tokenizer.ts';
 import type { WebLlmLoadOptions } from './webllm/load.ts';
 
@@ -35,7 +36,7 @@ const loadSchema = z.discriminatedUnion('backend', [
     overflow: z.enum(['error', 'truncate-oldest']).optional(),
     threads: z.number().int().positive().optional(),
     contextLength: z.number().int().positive().optional(),
-    wasmQuantized: z.enum(['fp32', 'native']).optional(),
+    wasmQuantized: z.enum(['auto', 'kernel', 'fp32', 'native']).optional(),
     lastLogitsOnly: z.boolean().optional(),
     adapters: z.boolean().optional(),
     kvCache: z.enum(['auto', 'fed-back']).optional(),
@@ -65,6 +66,8 @@ export interface LlmServiceDeps {
   wasmPaths?: OrtEnvOptions['wasmPaths'];
   /** Browser builds pass the WASM-only onnxruntime-web build, faster for models run on WASM. */
   wasmBuild?: (threads: number) => Promise<OrtModule>;
+  /** Starts one more thread of Hearth's WASM decoder (a module worker); without it the decoder runs one thread. */
+  wasmDecoderThread?: () => PoolWorker;
   /** Tool calls and constrained decoding for a model, from its chat template (none: plain chat). */
   hooksFor?(
     modelId: string,
@@ -164,6 +167,7 @@ export class LlmService {
       ...progress,
       ...(hooks ? { hooks } : {}),
       ...(this.deps.wasmBuild ? { wasmBuild: this.deps.wasmBuild } : {}),
+      ...(this.deps.wasmDecoderThread ? { wasmDecoderThread: this.deps.wasmDecoderThread } : {}),
     });
   }
 

@@ -23,6 +23,11 @@ const TENSOR_DIMS = 1;
 const TENSOR_DATA_TYPE = 2;
 const TENSOR_NAME = 8;
 const TENSOR_RAW_DATA = 9;
+const TENSOR_EXTERNAL_DATA = 13;
+const TENSOR_DATA_LOCATION = 14;
+const ENTRY_KEY = 1;
+const ENTRY_VALUE = 2;
+const LOCATION_EXTERNAL = 1;
 
 export const DataType = { FLOAT: 1, UINT8: 2, INT64: 7, FLOAT16: 10 } as const;
 
@@ -32,6 +37,15 @@ export interface TensorInfo {
   dims: number[];
   dataType: number;
   raw: Uint8Array | undefined;
+  /** Where the bytes are when they live in an external data file (`model.onnx_data`). */
+  external?: ExternalData;
+}
+
+/** A tensor's bytes in an external data file: `length` bytes from `offset` (the whole file when absent). */
+export interface ExternalData {
+  location: string;
+  offset: number;
+  length: number | undefined;
 }
 
 export interface NodeInfo {
@@ -42,22 +56,54 @@ export interface NodeInfo {
   domain: string;
   /** Integer attributes. */
   ints: Map<string, number>;
+  /** The NodeProto it was read from. */
+  bytes: Uint8Array;
 }
 
 export function readTensor(bytes: Uint8Array): TensorInfo {
   let name = '';
   let dataType = 0;
   let raw: Uint8Array | undefined;
+  let externalLocation = false;
+  const entries = new Map<string, string>();
   for (const field of fields(bytes)) {
     if (field.number === TENSOR_NAME) name = asString(field);
     else if (field.number === TENSOR_DATA_TYPE) dataType = Number(field.varint);
     else if (field.number === TENSOR_RAW_DATA) raw = field.bytes;
+    else if (field.number === TENSOR_DATA_LOCATION)
+      externalLocation = field.varint === BigInt(LOCATION_EXTERNAL);
+    else if (field.number === TENSOR_EXTERNAL_DATA) {
+      let key = '';
+      let value = '';
+      for (const part of fields(field.bytes)) {
+        if (part.number === ENTRY_KEY) key = asString(part);
+        else if (part.number === ENTRY_VALUE) value = asString(part);
+      }
+      entries.set(key, value);
+    }
   }
-  return { name, dims: int64s(bytes, TENSOR_DIMS), dataType, raw };
+  const tensor: TensorInfo = { name, dims: int64s(bytes, TENSOR_DIMS), dataType, raw };
+  if (externalLocation && entries.has('location')) {
+    const length = entries.get('length');
+    tensor.external = {
+      location: entries.get('location')!,
+      offset: Number(entries.get('offset') ?? 0),
+      length: length === undefined ? undefined : Number(length),
+    };
+  }
+  return tensor;
 }
 
 export function readNode(bytes: Uint8Array): NodeInfo {
-  const node: NodeInfo = { inputs: [], outputs: [], name: '', opType: '', domain: '', ints: new Map() };
+  const node: NodeInfo = {
+    inputs: [],
+    outputs: [],
+    name: '',
+    opType: '',
+    domain: '',
+    ints: new Map(),
+    bytes,
+  };
   for (const field of fields(bytes)) {
     if (field.number === NODE_INPUT) node.inputs.push(asString(field));
     else if (field.number === NODE_OUTPUT) node.outputs.push(asString(field));
@@ -188,18 +234,33 @@ export function rewriteGraph(
   for (const field of graphFields) {
     if (field.number !== GRAPH_NODE) continue;
     nodeFields.push(field);
-    const node = readNode(field.bytes);
-    let rewrite: NodeRewrite | undefined;
-    for (let i = 0; i < transforms.length && !rewrite; i++) {
-      rewrite = transforms[i]!.rewrite?.(node, initializers);
-      if (rewrite) counts[i]!++;
-    }
-    if (!rewrite) {
-      node.inputs.forEach((name) => stillUsed.add(name));
+    // Transforms compose: each one sees the nodes the ones before it wrote in place of this node.
+    let current: Array<{ node: NodeInfo; bytes: Uint8Array | MessageWriter }> = [
+      { node: readNode(field.bytes), bytes: field.bytes },
+    ];
+    const combined: NodeRewrite = { nodes: [], initializers: [], consumes: [] };
+    let rewritten = false;
+    transforms.forEach((transform, i) => {
+      if (!transform.rewrite) return;
+      current = current.flatMap((entry) => {
+        const rewrite = transform.rewrite!(entry.node, initializers);
+        if (!rewrite) return [entry];
+        counts[i]!++;
+        rewritten = true;
+        combined.initializers!.push(...(rewrite.initializers ?? []));
+        combined.consumes!.push(...(rewrite.consumes ?? []));
+        return rewrite.nodes.map((writer) => ({ node: readNode(writer.toBytes()), bytes: writer }));
+      });
+    });
+    if (!rewritten) {
+      current[0]!.node.inputs.forEach((name) => stillUsed.add(name));
       continue;
     }
-    replacements.set(field, rewrite);
-    rewrite.consumes?.forEach((name) => consumed.add(name));
+    combined.nodes = current.map((entry) =>
+      entry.bytes instanceof MessageWriter ? entry.bytes : new MessageWriter().raw(entry.bytes),
+    );
+    replacements.set(field, combined);
+    combined.consumes!.forEach((name) => consumed.add(name));
   }
   if (replacements.size === 0 && edits.length === 0) return { model, counts };
 

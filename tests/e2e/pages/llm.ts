@@ -5,6 +5,8 @@ import { configureOrt } from '../../../src/engines/ort-setup/index.ts';
 import { httpModelFiles } from '../../../src/models/http-model-files.ts';
 import { createChat, type ChatHandle } from '../../../src/runtime/chat.ts';
 import { runParity } from '../../unit/llm/parity-run.ts';
+import { simdSupport } from '../../../src/engines/llm/wasm-decoder/kernels/instance.ts';
+import { loadWasmDecoder } from '../../../src/engines/llm/wasm-decoder/load-wasm-decoder.ts';
 import type { ChatReference } from '../../unit/llm/reference.ts';
 
 // Drives the LLM engine in the page (parity, straight on the decoder) and through the real worker
@@ -122,7 +124,58 @@ async function brokenThenHealthy() {
   return { broken, overflow, after };
 }
 
+/**
+ * Hearth's WASM decoder straight on the q4 file, teacher-forced with the reference tokens: relaxed SIMD
+ * and plain SIMD on one thread, and relaxed SIMD on two (a pool of module workers over shared memory).
+ */
+async function wasmDecoder() {
+  const ref = await reference();
+  const files = httpModelFiles(baseUrl, modelId);
+  const model = await files.read('onnx/model_q4.onnx');
+  const config = JSON.parse(new TextDecoder().decode(await files.read('config.json'))) as Record<
+    string,
+    never
+  >;
+  const run = async (simd: 'relaxed' | 'plain', threads: number) => {
+    const loaded = await loadWasmDecoder({
+      model,
+      externalData: new Map(),
+      config,
+      threads,
+      contextLength: 512,
+      simd,
+      spawnThread: () =>
+        new Worker(new URL('../../../workers/wasm-decoder-thread.worker.ts', import.meta.url), {
+          type: 'module',
+        }),
+    });
+    const steps: number[][] = [];
+    for (let step = 0; step < ref.q4.logits.length; step++) {
+      const ids = step === 0 ? ref.prompt.ids : [ref.q4.tokens[step - 1]!];
+      steps.push(Array.from(await loaded.session.forward(ids)));
+    }
+    await loaded.session.release();
+    return { steps, threads: loaded.report.threads, simd: loaded.report.simd };
+  };
+  return {
+    relaxedAvailable: simdSupport().relaxed,
+    relaxedOne: await run('relaxed', 1),
+    plainOne: await run('plain', 1),
+    relaxedTwo: await run('relaxed', 2),
+  };
+}
+
 Object.assign(globalThis, {
-  harness: { reference, parity, open, greedy, streamThenAbort, twoTurns, seeded, brokenThenHealthy },
+  harness: {
+    reference,
+    parity,
+    open,
+    greedy,
+    streamThenAbort,
+    twoTurns,
+    seeded,
+    brokenThenHealthy,
+    wasmDecoder,
+  },
 });
 document.title = 'llm harness ready';

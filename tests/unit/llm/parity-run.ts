@@ -5,7 +5,7 @@ import type { ChatReference } from './reference.ts';
 
 export interface ParityResult {
   device: string;
-  kvCache: 'append' | 'fed-back';
+  kvCache: 'append' | 'fed-back' | 'paged';
   /** Largest |ours - PyTorch| per step (step 0 is the prefill's last position). */
   maxDiffs: number[];
   /** Steps whose argmax differs from the reference token. */

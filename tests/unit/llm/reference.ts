@@ -10,6 +10,8 @@ export interface ChatReference {
   prompt: { messages: Array<{ role: 'user'; content: string }>; text: string; ids: number[] };
   fp32: { tokens: number[]; text: string; logits: number[][] };
   q4: { tokens: number[]; text: string; logits: number[][] };
+  /** q4 with every 4-bit product's input rounded to int8 as the WASM decoder rounds it (q4's tokens fed). */
+  q4_act8: { logits: number[][] };
   tokenizer: Array<{ text: string; ids: number[] }>;
   chat_template: Array<{
     name: string;

@@ -10,20 +10,19 @@ import {
   type LoraTensorFactory,
 } from '../../lora/index.ts';
 import type { AdapterFiles } from '../contract.ts';
-import type { ort } from './decoder-runtime.ts';
 
 /**
  * The adapters an ORT chat engine serves: validated against the base model's rewritten
  * projections, resident within a byte budget, fed per request. A request names one as
  * `name@version`; none means the base model.
  */
-export class EngineAdapters {
-  private readonly registry: AdapterRegistry<ort.Tensor>;
+export class EngineAdapters<T = unknown> {
+  private readonly registry: AdapterRegistry<T>;
 
   constructor(
     private readonly modelId: string,
     private readonly targets: LoraTarget[],
-    factory: LoraTensorFactory<ort.Tensor>,
+    factory: LoraTensorFactory<T>,
     budgetBytes?: number,
   ) {
     this.registry = new AdapterRegistry(targets, factory, budgetBytes);
@@ -66,7 +65,7 @@ export class EngineAdapters {
   }
 
   /** Graph inputs for a request. Throws ADAPTER_NOT_LOADED for an unknown ref. */
-  feeds(ref: string | undefined): Record<string, ort.Tensor> {
+  feeds(ref: string | undefined): Record<string, T> {
     return this.registry.feeds(ref);
   }
 

@@ -1,7 +1,18 @@
-import { isHearthError, throwIfAborted } from '../../../core/errors.ts';
+import { HearthError, isHearthError, throwIfAborted } from '../../../core/errors.ts';
 import { readModelJson, type ModelFiles } from '../../../core/model-files.ts';
 import type { LongOperationOptions } from '../../../core/progress.ts';
-import { rewriteForLora, zeroAdapterFeeds, type LoraTarget } from '../../lora/index.ts';
+import {
+  rewriteForLora,
+  zeroAdapterFeeds,
+  type LoraTarget,
+  type LoraTensorFactory,
+} from '../../lora/index.ts';
+import type { WeightsReport } from '../contract.ts';
+import type { PoolWorker } from '../wasm-decoder/executor.ts';
+import { chooseQuantizedPath } from '../wasm-decoder/choose-path.ts';
+import { NotALlamaGraph, type LlamaConfigJson, type LlamaGraph } from '../wasm-decoder/llama-graph.ts';
+import { loadWasmDecoder, readWasmDecoderGraph } from '../wasm-decoder/load-wasm-decoder.ts';
+import type { ChatDecoder } from './chat-decoder.ts';
 import { configureOrt, type OrtEnvReport } from '../../ort-setup/index.ts';
 import { DecoderSession } from './decoder-session.ts';
 import { readDecoderLayout, type ModelConfig } from './graph-layout.ts';
@@ -9,7 +20,7 @@ import { dequantizeNBits } from './rewrites/dequantize-nbits.ts';
 import { rewriteGraph, type GraphTransform } from '../../onnx-graph/graph.ts';
 import { lastPositionLogits } from './rewrites/last-position-logits.ts';
 import { appendOnlyKv } from './rewrites/append-only-kv.ts';
-import { cpuLoraTensors } from './lora-tensors.ts';
+import { cpuLoraTensors, loraTensorFactory } from './lora-tensors.ts';
 import { chooseVariant, needsShaderF16, type ChosenVariant } from './model-variants.ts';
 import {
   chooseDecoderDevice,
@@ -27,10 +38,18 @@ export interface DecoderLoadOptions extends LongOperationOptions {
   /** WASM threads (needs cross-origin isolation for more than one). */
   threads?: number;
   /**
-   * 4-bit weights on WASM: 'fp32' dequantises them at load (several times faster decode, fp32-sized
-   * weights in memory), 'native' runs ORT's MatMulNBits. Default 'fp32'; WebGPU always runs native.
+   * 4-bit weights on WASM. 'kernel': Hearth's own WASM decoder for Llama-family graphs keeps them 4-bit
+   * and multiplies them by 8-bit activations with SIMD kernels (fails with UNSUPPORTED for a graph it
+   * cannot run); 'fp32': dequantised to fp32 MatMuls at load for onnxruntime-web (fp32-sized weights in
+   * memory); 'native': ORT's MatMulNBits (which decodes several times slower). 'auto' (the default):
+   * 'kernel' where it runs the graph and the model is large enough to gain from it (choose-path.ts),
+   * else 'fp32'. WebGPU always runs MatMulNBits.
    */
-  wasmQuantized?: 'fp32' | 'native';
+  wasmQuantized?: 'auto' | 'kernel' | 'fp32' | 'native';
+  /** Starts one more thread of Hearth's WASM decoder (browsers: workers/wasm-decoder-thread.worker.ts). */
+  wasmDecoderThread?: () => PoolWorker;
+  /** Positions the KV cache must hold (the WASM decoder sizes its page tables by it). Default 2048. */
+  contextLength?: number;
   /**
    * Compute logits for the last position only (a Slice before the LM head): faster prefill, less
    * copying. Costs one copy of the graph bytes at load. Default true.
@@ -56,16 +75,22 @@ export interface DecoderLoadOptions extends LongOperationOptions {
 }
 
 export interface LoadedDecoder {
-  decoder: DecoderSession;
+  decoder: ChatDecoder;
   config: ModelConfig;
   device: DecoderDeviceChoice;
   variant: ChosenVariant;
   env: OrtEnvReport;
   /** How 4-bit weights run here, when the weights are 4-bit. */
   quantized?: string;
+  /** Which path runs the weights and what they cost in memory. */
+  weights: WeightsReport;
+  /** WASM threads the decoder runs, and why that many. */
+  threads: { count: number; reason: string };
   /** The projections that take adapters (empty when adapters are off or the graph has none). */
   loraTargets: LoraTarget[];
-  kvCache: 'append' | 'fed-back';
+  /** Where adapter tensors live for this decoder (GPU buffers, ORT CPU tensors, or the WASM decoder's heap). */
+  loraFactory(): Promise<LoraTensorFactory<unknown>>;
+  kvCache: 'append' | 'fed-back' | 'paged';
 }
 
 /**
@@ -93,12 +118,35 @@ export async function loadDecoder(
     ? [{ path: externalPath.split('/').pop()!, data: await files.read(externalPath, read) }]
     : undefined;
   throwIfAborted(options.signal);
+  let quantizedReason = '';
+
+  const env = () =>
+    // The first call in a realm wins (ORT reads its WASM settings once): a worker may have set them already.
+    configureOrt(options.threads === undefined ? {} : { threads: options.threads });
+  const fileBytes = model.length + (externalData?.reduce((sum, file) => sum + file.data.length, 0) ?? 0);
+  const quantizedOnWasm = device.device === 'wasm' && variant.dtype.startsWith('q4');
+  if (quantizedOnWasm) {
+    const mode = options.wasmQuantized ?? 'auto';
+    const chosen =
+      mode === 'kernel' || mode === 'auto' ? readForWasmDecoder(model, externalData, config) : null;
+    const path = chooseQuantizedPath(mode, chosen);
+    if (path.path === 'kernel') {
+      progress('session', 1, variant.file);
+      const wasm = await openWasmDecoder(model, externalData, config, chosen!.graph!, env(), options);
+      progress('ready', steps);
+      return { ...wasm, config, device, variant, env: env(), quantized: `${wasm.quantized}; ${path.reason}` };
+    }
+    if (mode === 'kernel') {
+      throw new HearthError(
+        'UNSUPPORTED',
+        `${files.modelId} cannot run on Hearth's WASM decoder: ${path.reason}. Load it with wasmQuantized: "fp32".`,
+      );
+    }
+    quantizedReason = path.reason;
+  }
 
   const rewrite = rewriteModel(model, {
-    dequantize:
-      device.device === 'wasm' &&
-      variant.dtype.startsWith('q4') &&
-      (options.wasmQuantized ?? 'fp32') === 'fp32',
+    dequantize: quantizedOnWasm && (options.wasmQuantized ?? 'auto') !== 'native',
     lastLogitsOnly: options.lastLogitsOnly ?? true,
     appendOnlyKv: device.device === 'wasm' && (options.kvCache ?? 'auto') === 'auto',
   });
@@ -110,15 +158,21 @@ export async function loadDecoder(
     ? undefined
     : rewrite.dequantized > 0
       ? `4-bit weights dequantised to fp32 at load for WASM (${rewrite.dequantized} MatMulNBits -> MatMul; ` +
-        `model ${mb(rewrite.bytesBefore)} -> ${mb(model.length)} in memory), as ORT's 4-bit WASM kernel decodes several times slower`
+        `model ${mb(rewrite.bytesBefore)} -> ${mb(model.length)} in memory)${quantizedReason ? `: ${quantizedReason}` : ''}`
       : `4-bit weights run as MatMulNBits on ${device.device}`;
+  const weights: WeightsReport = {
+    path: !variant.dtype.startsWith('q4') ? 'ort' : rewrite.dequantized > 0 ? 'ort-dequantized' : 'ort-nbits',
+    // What onnxruntime-web is handed (it keeps a copy in its own heap): the rewritten graph and any external data.
+    residentBytes: fileBytes - rewrite.bytesBefore + model.length,
+    fileBytes,
+  };
 
   progress('session', 1, variant.file);
-  // The first call in a realm wins (ORT reads its WASM settings once): a worker may have set them already.
-  const env = configureOrt(options.threads === undefined ? {} : { threads: options.threads });
+  const ortEnv = env();
   const label = `${files.modelId}@${files.revision} ${variant.file}`;
   const request = { model, device: device.device, ...(externalData ? { externalData } : {}) };
-  const module = device.device === 'wasm' && options.wasmBuild ? await options.wasmBuild(env.threads) : ort;
+  const module =
+    device.device === 'wasm' && options.wasmBuild ? await options.wasmBuild(ortEnv.threads) : ort;
   const session =
     module === ort
       ? await createDecoderSession(request, label)
@@ -141,10 +195,79 @@ export async function loadDecoder(
     config,
     device,
     variant,
-    env,
+    env: ortEnv,
     ...(quantized ? { quantized } : {}),
+    weights,
+    threads: { count: ortEnv.threads, reason: ortEnv.reason },
     loraTargets: lora.targets,
+    loraFactory: () => loraTensorFactory(module, device.device) as Promise<LoraTensorFactory<unknown>>,
     kvCache,
+  };
+}
+
+/** The graph as Hearth's WASM decoder reads it, or why it cannot run it. */
+function readForWasmDecoder(
+  model: Uint8Array,
+  externalData: Array<{ path: string; data: Uint8Array }> | undefined,
+  config: ModelConfig,
+): { graph: LlamaGraph | null; reason: string } {
+  try {
+    const graph = readWasmDecoderGraph({
+      model,
+      externalData: new Map((externalData ?? []).map((file) => [file.path, file.data])),
+      config: config as LlamaConfigJson,
+    });
+    return { graph, reason: '' };
+  } catch (error) {
+    if (error instanceof NotALlamaGraph) return { graph: null, reason: error.message };
+    throw error;
+  }
+}
+
+async function openWasmDecoder(
+  model: Uint8Array,
+  externalData: Array<{ path: string; data: Uint8Array }> | undefined,
+  config: ModelConfig,
+  graph: LlamaGraph,
+  env: OrtEnvReport,
+  options: DecoderLoadOptions,
+): Promise<
+  Pick<
+    LoadedDecoder,
+    'decoder' | 'quantized' | 'weights' | 'loraTargets' | 'loraFactory' | 'kvCache' | 'threads'
+  >
+> {
+  const loaded = await loadWasmDecoder(
+    {
+      model,
+      externalData: new Map((externalData ?? []).map((file) => [file.path, file.data])),
+      config: config as LlamaConfigJson,
+      threads: env.threads,
+      contextLength: options.contextLength ?? 2048,
+      ...(options.wasmDecoderThread ? { spawnThread: options.wasmDecoderThread } : {}),
+    },
+    graph,
+  );
+  const { report } = loaded;
+  const ratio = (report.residentBytes / report.fileWeightBytes).toFixed(2);
+  return {
+    decoder: loaded.session,
+    quantized:
+      `4-bit weights run on Hearth's WASM decoder (4-bit x 8-bit ${report.simd} SIMD kernels, ` +
+      `${report.threads} thread${report.threads === 1 ? '' : 's'}: ${report.threadsReason}): ` +
+      `${mb(report.residentBytes)} in memory, ${ratio}x the file's ${mb(report.fileWeightBytes)} of weights`,
+    weights: {
+      path: 'wasm-q4',
+      simd: report.simd,
+      residentBytes: report.residentBytes,
+      fileBytes: report.fileWeightBytes,
+      peakLoadBytes: report.peakLoadBytes,
+      kvBytesPerPosition: report.kvBytesPerPosition,
+    },
+    loraTargets: options.adapters === false ? [] : loaded.targets,
+    loraFactory: () => Promise.resolve(loaded.session.loraFactory() as LoraTensorFactory<unknown>),
+    kvCache: 'paged',
+    threads: { count: report.threads, reason: report.threadsReason },
   };
 }
 

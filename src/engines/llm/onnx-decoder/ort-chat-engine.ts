@@ -22,16 +22,15 @@ import { validateRequest } from '../request.ts';
 import { ChatTemplate } from '../text/chat-template.ts';
 import { loadChatTokenizer, type ChatTokenizer } from '../text/tokenizer.ts';
 import type { AdapterInfo } from '../../lora/index.ts';
-import type { DecoderSession } from './decoder-session.ts';
+import type { ChatDecoder } from './chat-decoder.ts';
 import { EngineAdapters } from './engine-adapters.ts';
-import { loraTensorFactory } from './lora-tensors.ts';
 import { loadDecoder, type DecoderLoadOptions } from './load-decoder.ts';
 import { ort, type OrtDevice } from './decoder-runtime.ts';
+import { DecoderSession } from './decoder-session.ts';
+import { readModelJson } from '../../../core/model-files.ts';
 import { DeviceLossWatch } from './device-loss.ts';
 
 export interface OrtEngineOptions extends LoadOptions, DecoderLoadOptions {
-  /** Use less than the model's context (memory, or tests of overflow). */
-  contextLength?: number;
   /** Bytes of adapter weights kept resident; the least recently used adapter goes first. Default 256 MiB. */
   adapterBudgetBytes?: number;
   /** Tool calls and constrained decoding, from the tools/grammar layer. */
@@ -42,7 +41,7 @@ interface Loaded {
   files: ModelFiles;
   tokenizer: ChatTokenizer;
   template: ChatTemplate;
-  decoder: DecoderSession;
+  decoder: ChatDecoder;
   capabilities: EngineCapabilities;
   vocabSize: number;
   /** Null when the graph has no projections to adapt (or adapters were turned off at load). */
@@ -64,37 +63,35 @@ async function openModel(files: ModelFiles, options: OrtEngineOptions): Promise<
     eos_token: tokenizer.specialToken('eos_token'),
   });
   throwIfAborted(options.signal);
-  const { decoder, config, device, variant, env, quantized, loraTargets } = await loadDecoder(files, options);
-  if (device.device === 'webgpu' && decoder.module === ort)
+  const modelConfig = await readModelJson<{ max_position_embeddings?: number }>(files, 'config.json');
+  const contextLength = Math.min(
+    options.contextLength ?? Infinity,
+    modelConfig.max_position_embeddings ?? tokenizer.config.model_max_length ?? 2048,
+  );
+  const { decoder, config, device, threads, quantized, loraTargets, loraFactory, variant, weights } =
+    await loadDecoder(files, { ...options, contextLength });
+  if (device.device === 'webgpu' && decoder instanceof DecoderSession && decoder.module === ort)
     decoder.deviceLoss = await DeviceLossWatch.ofOrtDevice();
   const adapters =
     loraTargets.length === 0
       ? null
-      : new EngineAdapters(
-          files.modelId,
-          loraTargets,
-          await loraTensorFactory(decoder.module, device.device),
-          options.adapterBudgetBytes,
-        );
+      : new EngineAdapters(files.modelId, loraTargets, await loraFactory(), options.adapterBudgetBytes);
 
-  const contextLength = Math.min(
-    options.contextLength ?? Infinity,
-    config.max_position_embeddings ?? tokenizer.config.model_max_length ?? 2048,
-  );
   const templateSource = JSON.stringify(tokenizer.config.chat_template ?? '');
   const capabilities: EngineCapabilities = {
     backend: 'ort',
     device: device.device,
     deviceReason:
       `${device.reason} Weights: ${variant.reason}${quantized ? `; ${quantized}` : ''}.` +
-      (device.device === 'wasm' ? ` WASM threads: ${env.threads} (${env.reason}).` : ''),
-    ...(device.device === 'wasm' ? { threads: env.threads } : {}),
+      (device.device === 'wasm' ? ` WASM threads: ${threads.count} (${threads.reason}).` : ''),
+    ...(device.device === 'wasm' ? { threads: threads.count } : {}),
     modelId: files.modelId,
     dtype: variant.dtype,
     contextLength,
     supportsTools: options.hooks !== undefined && templateSource.includes('tools'),
     supportsAdapters: adapters !== null,
     supportsGrammar: options.hooks !== undefined,
+    weights,
   };
   const vocabSize = config.vocab_size ?? tokenizer.vocabulary().length;
   return { files, tokenizer, template, decoder, capabilities, vocabSize, adapters };
