@@ -150,6 +150,8 @@ export class ChatMessageElement extends LitElement {
     if (this.body) linkCitations(this.body, this.message.sources);
     this.rendered = stream.text;
     this.stream = undefined;
+    // The stats wait for the text: they say the answer is complete, so they appear once all of it is shown.
+    this.requestUpdate();
   }
 
   private get body(): HTMLElement | null {
@@ -209,7 +211,8 @@ export class ChatMessageElement extends LitElement {
           : html`<div class="markdown" @click=${handleAnswerClick}></div>
               ${renderSources(message.sources)}`
       }
-      ${this.renderState()} ${message.stats ? renderStats(message.stats) : nothing} ${this.renderActions()}
+      ${this.renderState()} ${message.stats && !this.stream ? renderStats(message.stats) : nothing}
+      ${this.renderActions()}
     </article>`;
   }
 
