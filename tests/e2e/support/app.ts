@@ -43,7 +43,7 @@ export async function openSettings(page: Page, values: Record<string, string>): 
  * In the page: clicks Stop as soon as the newest answer shows text (or says why it could not). The demo
  * model may end a sampled answer within a few frames, so the click is made from the page, not the test.
  */
-export async function clickStopWhenWriting(): Promise<string> {
+async function clickStopWhenWriting(): Promise<string> {
   const view = document
     .querySelector('hearth-app')
     ?.shadowRoot?.querySelector('hearth-chat-view')?.shadowRoot;
