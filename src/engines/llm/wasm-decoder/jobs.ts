@@ -73,7 +73,7 @@ export interface AttentionJob {
 /**
  * Chunks per product and per thread. Each claim is an atomic on a line every thread writes: measured with
  * `npm run bench:llm` (SmolLM2-135M-shaped q4, two threads against one, a quiet 2-core machine, decode):
- * 1 chunk a thread 1.50x, 2 1.41x, 4 1.38x, 8 1.32x, 16 1.25x (medians of 2-4 rounds). A thread that starts late loses
+ * 1 chunk a thread 1.48x, 2 1.41x, 4 1.38x, 8 1.32x, 16 1.25x (medians of 2-4 rounds). A thread that starts late loses
  * nothing: the one that is running claims the other's chunk.
  */
 const CHUNKS_PER_THREAD = 1;
