@@ -9,13 +9,17 @@ export function startModuleWorker(script: string): Worker {
   // `script` comes from a `?worker&url` import: root-relative in the dev server, absolute in builds.
   const url = new URL(script, import.meta.url);
   if (url.origin === self.location.origin) return new Worker(url, { type: 'module' });
-  const source = `import ${JSON.stringify(url.href)};\n`;
-  const bootstrap = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
-  bootstraps.add(bootstrap);
+  let bootstrap = bootstraps.get(url.href);
+  if (!bootstrap) {
+    const source = `import ${JSON.stringify(url.href)};\n`;
+    bootstrap = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    bootstraps.set(url.href, bootstrap);
+  }
   return new Worker(trustedScriptUrl(bootstrap) as string, { type: 'module' });
 }
 
-const bootstraps = new Set<string>();
+/** One bootstrap per script for the worker's lifetime, reused by every thread it starts. */
+const bootstraps = new Map<string, string>();
 
 interface TrustedTypesFactory {
   createPolicy(name: string, rules: { createScriptURL(url: string): string }): TrustedTypesPolicy;
@@ -31,7 +35,7 @@ function trustedScriptUrl(url: string): unknown {
   if (!factory) return url;
   policy ??= factory.createPolicy('hearth', {
     createScriptURL(candidate: string) {
-      if (!bootstraps.has(candidate))
+      if (![...bootstraps.values()].includes(candidate))
         throw new TypeError("The 'hearth' policy starts only Hearth's own worker bootstraps.");
       return candidate;
     },
