@@ -1,18 +1,9 @@
+import { prng } from '../../tests/support/prng.ts';
+
 /**
  * Deterministic synthetic corpus for the RAG benchmark: random unit vectors and short texts over a
  * Zipf-like vocabulary, each a pure function of its index, so separate pages build the same data.
  */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const VOCABULARY = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
 
 function word(next: () => number): string {

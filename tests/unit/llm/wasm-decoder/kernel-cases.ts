@@ -7,22 +7,11 @@ import {
 } from '../../../../src/engines/llm/wasm-decoder/kernels/instance.ts';
 import type { Q4Source } from '../../../../src/engines/llm/wasm-decoder/llama-graph.ts';
 import { placeWeights, type HeapQ4 } from '../../../../src/engines/llm/wasm-decoder/llama-weights.ts';
-
-/** A seeded generator (mulberry32): the same cases on every run and machine. */
-export function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../../support/prng.ts';
 
 /** A 4-bit matrix as MatMulNBits stores it; `extreme` puts every nibble and zero point at 0 or 15. */
 export function q4Matrix(n: number, k: number, seed: number, blockSize = 32, extreme = false): Q4Source {
-  const rand = random(seed);
+  const rand = prng(seed);
   const blocks = k / blockSize;
   const packed = new Uint8Array((n * k) / 2);
   for (let i = 0; i < packed.length; i++)
@@ -47,7 +36,7 @@ export function weight(m: Q4Source, row: number, col: number): number {
 }
 
 export function activations(rows: number, k: number, seed: number, extreme = false): Float32Array {
-  const rand = random(seed);
+  const rand = prng(seed);
   return Float32Array.from({ length: rows * k }, (_, i) =>
     extreme ? (i % 7 === 0 ? 0 : rand() < 0.5 ? -3 : 3) : (rand() - 0.5) * 8 * (1 + (i % 5)),
   );
